@@ -1,0 +1,5 @@
+"""Allow ``python -m sgdesk``."""
+
+from sgdesk.cli import main
+
+raise SystemExit(main())

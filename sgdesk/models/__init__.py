@@ -1,0 +1,1 @@
+"""Domain model: plain Python dataclasses, enums and rules. No Qt, no SQL, no I/O."""
