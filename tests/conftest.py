@@ -7,14 +7,14 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import keyring  # noqa: E402
-import keyring.backend  # noqa: E402
-import pytest  # noqa: E402
+import keyring
+import keyring.backend
+import pytest
 
-from sgdesk.storage import kdf  # noqa: E402
+from sgdesk.storage import kdf
 
 FAST_KDF = kdf.Argon2Params(time_cost=1, memory_cost=8 * 1024, parallelism=1)
 CANARY_NAME = "Zephyrine Quillborough"

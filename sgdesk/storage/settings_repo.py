@@ -25,9 +25,6 @@ class KeyValueTable:
         row = self._db.query_one(f"SELECT value FROM {self._table} WHERE key = ?", (key,))
         return json.loads(row[0]) if row else default
 
-    def all(self) -> dict[str, Any]:
-        return {r[0]: json.loads(r[1]) for r in self._db.query(f"SELECT key, value FROM {self._table}")}
-
     def put(self, tx: WriteTransaction, key: str, value: Any) -> None:
         tx.execute(
             f"INSERT INTO {self._table} (key, value) VALUES (?, ?) "

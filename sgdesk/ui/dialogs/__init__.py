@@ -1,0 +1,1 @@
+"""Dialogs: new store, users, passwords, recovery, settings."""
