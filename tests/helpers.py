@@ -27,7 +27,13 @@ def add_colleague(session: Session, login: str, role: Role,
 
 
 def reopen(path: Path, login: str = DSL_LOGIN, password: str = DSL_PASSWORD) -> Session:
-    return LockedStore(path).unlock(login, password).session
+    """Claim and unlock the store; on failure the claim is given back."""
+    store = LockedStore(path)
+    try:
+        return store.unlock(login, password).session
+    except BaseException:
+        store.close()
+        raise
 
 
 def close(session: Session) -> None:

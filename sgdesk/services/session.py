@@ -77,6 +77,11 @@ class LockedStore:
         return bool(self.key_file.slots_of(SlotKind.QUICK))
 
     @property
+    def recovered_stale_lock(self) -> bool:
+        """True when the previous holder was killed or crashed rather than closing."""
+        return self._lock.recovered_stale_pid is not None
+
+    @property
     def is_claimed(self) -> bool:
         return self._lock.held
 

@@ -24,8 +24,9 @@ from sgdesk.models.errors import StoreDamaged, StoreLocked, WriteFailed
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-Row = dbapi2.Row
-DatabaseError = dbapi2.DatabaseError
+#: Rows behave as tuples and as mappings by column name (``row["id"]``).
+Row = Any
+DatabaseError: type[Exception] = dbapi2.DatabaseError
 
 
 def utc_now() -> datetime:
@@ -76,7 +77,7 @@ class Database:
                 f"The store file {path.name} cannot be read with its key file: it is damaged, "
                 "or the key file belongs to another store. Nothing has been changed."
             ) from exc
-        conn.row_factory = Row
+        conn.row_factory = dbapi2.Row
         return cls(path, conn, key, clock)
 
     def close(self) -> None:
@@ -199,7 +200,7 @@ class WriteTransaction:
         return AuditEntry(seq, at, self.actor_id, action, table_name, row_id, head_hash, digest)
 
 
-def _write_error(exc: DatabaseError) -> Exception:
+def _write_error(exc: Exception) -> Exception:
     text = str(exc).lower()
     if "full" in text:
         return WriteFailed("The disk is full, so nothing was saved. Free some space and try again.")

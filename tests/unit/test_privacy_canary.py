@@ -1,0 +1,47 @@
+"""No plaintext of a canary name anywhere on disk: store, WAL, key file, log."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sgdesk.models.users import Role
+from sgdesk.services import drafts, users
+from sgdesk.services.app_logging import configure_logging
+from sgdesk.services.locations import AppLocations
+from sgdesk.services.maintenance import backup_store
+from sgdesk.storage.store_files import StoreFiles
+from tests.conftest import CANARY_NAME
+from tests.helpers import close, make_store, reopen
+
+
+def leaks(directory: Path, needle: str) -> list[str]:
+    """Every file under ``directory`` whose bytes contain ``needle`` in common encodings."""
+    forms = {needle.encode(enc) for enc in ("utf-8", "utf-16-le", "utf-16-be")}
+    forms |= {needle.lower().encode(), needle.upper().encode()}
+    return [
+        str(p) for p in directory.rglob("*")
+        if p.is_file() and any(f in p.read_bytes() for f in forms)
+    ]
+
+
+def test_no_canary_in_store_wal_key_file_backup_or_log(store_path: Path, sgdesk_home: Path) -> None:
+    log_file = configure_logging(AppLocations.default().log_dir)
+    try:
+        session, _ = make_store(store_path)
+        users.add_user(session, CANARY_NAME, "canary", Role.SENDCO, "canary password ok")
+        drafts.save_drafts(session, [("concern", "", {"facts": f"{CANARY_NAME} said hello"})])
+        files = StoreFiles(store_path)
+        assert files.wal.exists() and files.wal.stat().st_size > 0
+        assert leaks(store_path.parent, CANARY_NAME) == []  # WAL and SHM while open
+        backup_store(session, store_path.with_name("copy.sgdesk"))
+        close(session)
+        close(reopen(store_path, "canary", "canary password ok"))
+        assert leaks(store_path.parent, CANARY_NAME) == []
+        assert log_file.exists() and log_file.read_text()
+        assert leaks(sgdesk_home, CANARY_NAME) == []
+        assert leaks(sgdesk_home, "canary") == []  # not even the user name
+    finally:
+        for handler in logging.getLogger("sgdesk").handlers[:]:
+            logging.getLogger("sgdesk").removeHandler(handler)
+            handler.close()
