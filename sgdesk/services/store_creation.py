@@ -68,6 +68,18 @@ def new_recovery_key() -> tuple[bytes, str]:
     return raw, format_recovery_key(raw)
 
 
+def new_store_path(path: Path) -> Path:
+    """The store file ``path`` names (``.sgdesk`` added), or :class:`StoreExists` if
+    a store is already there. Check before showing the recovery key, so nobody
+    copies down a key for a store that will never be made."""
+    files = StoreFiles(normalise_store_path(path))
+    if files.exists():
+        raise StoreExists(
+            f"There is already a store at {files.db}. Nothing was changed; choose another name."
+        )
+    return files.db
+
+
 def create_store(
     path: Path,
     details: NewStoreDetails,
@@ -82,11 +94,7 @@ def create_store(
     files it made are removed again, so a failed creation can simply be retried.
     """
     details = details.validated()
-    files = StoreFiles(normalise_store_path(path))
-    if files.exists():
-        raise StoreExists(
-            f"There is already a store at {files.db}. Nothing was changed; choose another name."
-        )
+    files = StoreFiles(new_store_path(path))
     files.db.parent.mkdir(parents=True, exist_ok=True)
     master = new_master_key()
     user = User(id=str(uuid.uuid4()), login=details.login, display_name=details.display_name,
