@@ -70,7 +70,8 @@ def render_recovery_sheet(
                     STYLES.body,
                 ),
                 para(
-                    "Never photograph, scan or email it. If you saved it as a PDF to print elsewhere, "
+                    "Never photograph, scan or email it. If you saved it as a PDF to print "
+                    "elsewhere, "
                     "delete that file once it is printed.",
                     STYLES.body,
                 ),
