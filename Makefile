@@ -2,8 +2,16 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
-PYTHON ?= python3
+STAMP := $(VENV)/.installed-py312
+
+# Python 3.12 or newer: PySide6 6.12 corrupts reference counts under 3.11 and the
+# interpreter aborts. Debian 12's python3 is 3.11, so look for a newer one
+# (on PATH, or installed by pyenv) unless PYTHON is given.
+PYTHON ?= $(shell for p in python3.12 python3.13 python3 \
+	  $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin/python3 \
+	  $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13*/bin/python3; do \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; \
+	done)
 
 # Debian packages: what Qt needs offscreen (tests), on a real X display (the app),
 # and the command-line tools the tests compare against (age, pdftotext/pdftoppm).
@@ -18,6 +26,8 @@ help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "sgdesk needs Python 3.12 or newer; none was found (set PYTHON=/path/to/python3.12)"; exit 1; fi
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet --only-binary sqlcipher3 -e '.[test]'

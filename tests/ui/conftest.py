@@ -1,0 +1,96 @@
+"""Fixtures for the main window tests: a closed real store, and windows that are
+always closed (store released, worker stopped) when the test ends."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from sgdesk.services.locations import AppLocations
+from sgdesk.ui.home_view import HomeView
+from sgdesk.ui.idle_lock import Clock
+from sgdesk.ui.main_window import MainWindow
+from tests.helpers import DSL_LOGIN, DSL_PASSWORD, close, make_store
+
+SHOTS = Path("/tmp/shots")
+
+
+class FakeClock:
+    """Seconds that move only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def closed_store(store_path: Path) -> Path:
+    """A real encrypted store with one DSL (tests.helpers credentials), locked and released."""
+    session, _ = make_store(store_path)
+    close(session)
+    return store_path
+
+
+@pytest.fixture
+def fake_clock() -> FakeClock:
+    return FakeClock()
+
+
+WindowFactory = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot) -> Iterator[WindowFactory]:
+    """Build shown main windows; each is closed at the end so no lock or thread leaks."""
+    made: list[MainWindow] = []
+
+    def build(clock: Clock | None = None, **kwargs: object) -> MainWindow:
+        if clock is not None:
+            kwargs["idle_clock"] = clock
+        window = MainWindow(AppLocations.default(), **kwargs)  # type: ignore[arg-type]
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        made.append(window)
+        return window
+
+    yield build
+    for window in made:
+        window.close()
+
+
+def wait_for_unlock_form(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.unlock_view
+                    and window.unlock_view.pages.currentWidget() is window.unlock_view.form_page
+                    and window.unlock_view.unlock_button.isEnabled())
+
+
+def unlock(qtbot: QtBot, window: MainWindow, login: str = DSL_LOGIN,
+           password: str = DSL_PASSWORD) -> None:
+    """Type the sign-in as a person would and wait for the home page."""
+    wait_for_unlock_form(qtbot, window)
+    view = window.unlock_view
+    view.user_edit.setText(login)
+    view.password_edit.clear()
+    qtbot.keyClicks(view.password_edit, password)
+    view.unlock_button.click()
+    qtbot.waitUntil(lambda: isinstance(window.pages.currentWidget(), HomeView))
+
+
+def wait_idle(qtbot: QtBot, window: MainWindow) -> None:
+    """Until every queued worker job has run and reported back."""
+    qtbot.waitUntil(lambda: window.worker.pending == 0)
+
+
+def shot(widget: object, name: str) -> None:
+    """Save what the person sees, for looking at (not compared)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    widget.grab().save(str(SHOTS / f"{name}.png"))  # type: ignore[attr-defined]
