@@ -8,13 +8,20 @@ instead of crashing.
 from __future__ import annotations
 
 import base64
-
-import keyring
-from keyring.errors import KeyringError, PasswordDeleteError
+from types import ModuleType
 
 from sgdesk.models.errors import KeyringUnavailable
 
 SERVICE = "sgdesk"
+
+
+def _keyring() -> ModuleType:
+    """Imported on first use: keyring loads its backends (and half the standard
+    library) at import, ~50 ms that every start-up would pay for an optional feature."""
+    import keyring
+    import keyring.errors
+
+    return keyring
 
 
 def _entry(store_id: str, user_id: str) -> str:
@@ -22,10 +29,11 @@ def _entry(store_id: str, user_id: str) -> str:
 
 
 def save_secret(store_id: str, user_id: str, secret: bytes) -> None:
+    keyring = _keyring()
     try:
         keyring.set_password(SERVICE, _entry(store_id, user_id),
                              base64.b64encode(secret).decode("ascii"))
-    except (KeyringError, RuntimeError) as exc:
+    except (keyring.errors.KeyringError, RuntimeError) as exc:
         raise KeyringUnavailable(
             "This computer has no system keyring sgdesk can use, so quick unlock is not "
             "available. Sign in with your password."
@@ -33,9 +41,10 @@ def save_secret(store_id: str, user_id: str, secret: bytes) -> None:
 
 
 def load_secret(store_id: str, user_id: str) -> bytes:
+    keyring = _keyring()
     try:
         text = keyring.get_password(SERVICE, _entry(store_id, user_id))
-    except (KeyringError, RuntimeError) as exc:
+    except (keyring.errors.KeyringError, RuntimeError) as exc:
         raise KeyringUnavailable(
             "The system keyring could not be reached. Sign in with your password."
         ) from exc
@@ -48,9 +57,10 @@ def load_secret(store_id: str, user_id: str) -> bytes:
 
 
 def delete_secret(store_id: str, user_id: str) -> None:
+    keyring = _keyring()
     try:
         keyring.delete_password(SERVICE, _entry(store_id, user_id))
-    except PasswordDeleteError:
+    except keyring.errors.PasswordDeleteError:
         return
-    except (KeyringError, RuntimeError) as exc:
+    except (keyring.errors.KeyringError, RuntimeError) as exc:
         raise KeyringUnavailable("The system keyring could not be reached.") from exc
