@@ -261,7 +261,7 @@ def open_password_slot(key_file: KeySlotFile, login: str, password: str) -> tupl
     slot = key_file.slot_for_login(SlotKind.PASSWORD, login)
     if slot is None:
         derive_key(password, os.urandom(_SALT_BYTES), calibrated_params())
-        raise WrongPassword("That user name and password do not match.")
+        raise WrongPassword("That user name and password do not match. Check Caps Lock and try again.")
     salt, params = _argon2_from_kdf(slot.kdf)
     return _open(key_file.store_id, slot, derive_key(password, salt, params)), slot
 
@@ -294,7 +294,7 @@ def _open(store_id: str, slot: KeySlot, wrapping_key: bytes) -> bytes:
     except InvalidTag as exc:
         if slot.kind is SlotKind.RECOVERY:
             raise WrongPassword("That recovery key does not open this store.") from exc
-        raise WrongPassword("That user name and password do not match.") from exc
+        raise WrongPassword("That user name and password do not match. Check Caps Lock and try again.") from exc
     if len(key) != MASTER_KEY_BYTES:
         raise StoreDamaged("A key slot in the key file is damaged (wrong key length).")
     return key
