@@ -40,6 +40,7 @@ FORMAT_VERSION = 1
 MASTER_KEY_BYTES = 32
 _NONCE_BYTES = 12
 _SALT_BYTES = 16
+_NO_MATCH = "That user name and password do not match. Check Caps Lock and try again."
 
 
 class SlotKind(enum.Enum):
@@ -261,7 +262,7 @@ def open_password_slot(key_file: KeySlotFile, login: str, password: str) -> tupl
     slot = key_file.slot_for_login(SlotKind.PASSWORD, login)
     if slot is None:
         derive_key(password, os.urandom(_SALT_BYTES), calibrated_params())
-        raise WrongPassword("That user name and password do not match. Check Caps Lock and try again.")
+        raise WrongPassword(_NO_MATCH)
     salt, params = _argon2_from_kdf(slot.kdf)
     return _open(key_file.store_id, slot, derive_key(password, salt, params)), slot
 
@@ -294,7 +295,7 @@ def _open(store_id: str, slot: KeySlot, wrapping_key: bytes) -> bytes:
     except InvalidTag as exc:
         if slot.kind is SlotKind.RECOVERY:
             raise WrongPassword("That recovery key does not open this store.") from exc
-        raise WrongPassword("That user name and password do not match. Check Caps Lock and try again.") from exc
+        raise WrongPassword(_NO_MATCH) from exc
     if len(key) != MASTER_KEY_BYTES:
         raise StoreDamaged("A key slot in the key file is damaged (wrong key length).")
     return key

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sgdesk.models.audit import GENESIS_HASH
+from sgdesk.models.concerns import DEFAULT_CATEGORIES
 from sgdesk.models.errors import StoreTooNew
 from sgdesk.storage.backup import write_backup
 from sgdesk.storage.database import Database
@@ -28,6 +29,35 @@ class Migration:
     version: int
     description: str
     statements: tuple[str, ...]
+
+
+_VERSION_TABLE = """CREATE TABLE {name}_versions (
+    {name}_id TEXT NOT NULL REFERENCES {name}s (id),
+    number INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    saved_by TEXT NOT NULL REFERENCES users (id),
+    saved_at TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY ({name}_id, number)
+) STRICT"""
+
+
+def _seed_labels(kind: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(
+        "INSERT INTO concern_labels (kind, name, position) VALUES "
+        f"('{kind}', '{name.replace(chr(39), chr(39) * 2)}', {position})"
+        for position, name in enumerate(names, start=1)
+    )
+
+
+def _append_only(table: str) -> tuple[str, str]:
+    """Triggers that keep a version table append-only: history is never rewritten."""
+    return (
+        f"""CREATE TRIGGER {table}_append_only_update BEFORE UPDATE ON {table}
+            BEGIN SELECT RAISE(ABORT, 'saved versions are never changed'); END""",
+        f"""CREATE TRIGGER {table}_append_only_delete BEFORE DELETE ON {table}
+            BEGIN SELECT RAISE(ABORT, 'saved versions are never deleted'); END""",
+    )
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -79,6 +109,91 @@ MIGRATIONS: tuple[Migration, ...] = (
                 saved_at TEXT NOT NULL,
                 PRIMARY KEY (user_id, kind, ref)
             ) STRICT""",
+        ),
+    ),
+    Migration(
+        3,
+        "pupils, families, concerns with their versions, categories, full-text search",
+        (
+            """CREATE TABLE families (
+                id TEXT PRIMARY KEY,
+                label TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            ) STRICT""",
+            """CREATE TABLE pupils (
+                id TEXT PRIMARY KEY,
+                version INTEGER NOT NULL,
+                family_id TEXT REFERENCES families (id),
+                sort_name TEXT NOT NULL,
+                year_group TEXT NOT NULL DEFAULT '',
+                send_status TEXT NOT NULL,
+                upn TEXT NOT NULL DEFAULT '',
+                date_of_birth TEXT,
+                date_left TEXT,
+                body TEXT NOT NULL
+            ) STRICT""",
+            "CREATE INDEX pupils_by_name ON pupils (sort_name)",
+            "CREATE INDEX pupils_by_family ON pupils (family_id)",
+            "CREATE INDEX pupils_by_upn ON pupils (upn) WHERE upn != ''",
+            _VERSION_TABLE.format(name="pupil"),
+            *_append_only("pupil_versions"),
+            """CREATE TABLE concerns (
+                id TEXT PRIMARY KEY,
+                version INTEGER NOT NULL,
+                happened_at TEXT NOT NULL,
+                logged_at TEXT NOT NULL,
+                logged_by TEXT NOT NULL REFERENCES users (id),
+                status TEXT NOT NULL CHECK (status IN ('awaiting_review', 'open', 'closed')),
+                decision TEXT,
+                body TEXT NOT NULL
+            ) STRICT""",
+            "CREATE INDEX concerns_by_status ON concerns (status, happened_at)",
+            "CREATE INDEX concerns_by_logged ON concerns (logged_at)",
+            _VERSION_TABLE.format(name="concern"),
+            *_append_only("concern_versions"),
+            """CREATE TABLE concern_children (
+                concern_id TEXT NOT NULL REFERENCES concerns (id),
+                pupil_id TEXT NOT NULL REFERENCES pupils (id),
+                role TEXT NOT NULL,
+                PRIMARY KEY (concern_id, pupil_id)
+            ) STRICT, WITHOUT ROWID""",
+            "CREATE INDEX concern_children_by_pupil ON concern_children (pupil_id, concern_id)",
+            """CREATE TABLE concern_actions (
+                concern_id TEXT NOT NULL REFERENCES concerns (id),
+                position INTEGER NOT NULL,
+                description TEXT NOT NULL,
+                owner TEXT NOT NULL,
+                due TEXT,
+                status TEXT NOT NULL,
+                PRIMARY KEY (concern_id, position)
+            ) STRICT""",
+            "CREATE INDEX concern_actions_open ON concern_actions (status, due)",
+            """CREATE TABLE concern_labels (
+                kind TEXT NOT NULL CHECK (kind IN ('category', 'tag')),
+                name TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                active INTEGER NOT NULL DEFAULT 1,
+                PRIMARY KEY (kind, name)
+            ) STRICT""",
+            """CREATE TABLE adult_concerns (
+                id TEXT PRIMARY KEY,
+                version INTEGER NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('allegation', 'low_level')),
+                happened_at TEXT NOT NULL,
+                body TEXT NOT NULL
+            ) STRICT""",
+            _VERSION_TABLE.format(name="adult_concern"),
+            *_append_only("adult_concern_versions"),
+            *_seed_labels("category", DEFAULT_CATEGORIES),
+            """CREATE TABLE search_keys (
+                rowid INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                UNIQUE (kind, record_id)
+            ) STRICT""",
+            """CREATE VIRTUAL TABLE search_index USING fts5 (
+                title, body, tokenize = 'unicode61 remove_diacritics 2'
+            )""",
         ),
     ),
 )

@@ -40,7 +40,9 @@ def test_wrong_password_says_so_and_changes_nothing(
     shot(window, "unlock_view_unlocking")
     qtbot.waitUntil(lambda: view.error.isVisible())
 
-    assert view.error.text() == "That user name and password do not match. Check Caps Lock and try again."
+    assert view.error.text() == (
+        "That user name and password do not match. Check Caps Lock and try again."
+    )
     assert view.password_edit.accessibleDescription() == view.error.text()
     assert view.password_edit.text() == ""
     assert view.user_edit.text() == DSL_LOGIN

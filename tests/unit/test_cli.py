@@ -345,7 +345,9 @@ def test_verify_with_a_wrong_password(
     )
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == "sgdesk: That user name and password do not match. Check Caps Lock and try again.\n"
+    assert captured.err == (
+        "sgdesk: That user name and password do not match. Check Caps Lock and try again.\n"
+    )
     assert snapshot(fresh_store.parent) == before
 
 

@@ -1,0 +1,184 @@
+"""Logging, amending and reviewing concerns, and showing them on a pupil's file.
+
+A saved concern is never overwritten: every change is a new version with who,
+when and why. On pupil A's file a concern shows only A's role; other children
+appear without their role, and by name only where the DSL chose to show it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+
+from sgdesk.models.concerns import (
+    Concern,
+    ConcernContent,
+    ConcernOnFile,
+    ConcernVersion,
+    Review,
+    changed_fields,
+    validate_amendment_reason,
+    view_for_pupil,
+)
+from sgdesk.models.errors import InvalidInput, PermissionDenied
+from sgdesk.models.users import Role
+from sgdesk.services.session import Session
+from sgdesk.storage import codec
+from sgdesk.storage.concerns_repo import ConcernRepository, OpenAction, StoredConcern
+from sgdesk.storage.labels_repo import LabelRepository
+from sgdesk.storage.pupils_repo import PupilRepository
+from sgdesk.storage.users_repo import UserRepository
+
+REVIEWER_ROLES = (Role.DSL, Role.DEPUTY_DSL)
+
+
+@dataclass(frozen=True)
+class ConcernEntry:
+    """A concern as listed and printed on one pupil's file."""
+
+    id: str
+    version: int
+    status: str
+    logged_at: datetime
+    on_file: ConcernOnFile
+
+
+@dataclass(frozen=True)
+class HomeLists:
+    awaiting_review: tuple[StoredConcern, ...]
+    overdue_actions: tuple[OpenAction, ...]
+    due_this_week: tuple[OpenAction, ...]
+    recently_logged: tuple[StoredConcern, ...]
+
+
+def _now(session: Session) -> datetime:
+    return session.db.clock().astimezone(UTC)
+
+
+def log_concern(session: Session, content: ConcernContent) -> str:
+    """Any user who can write (DSL, deputy, SENDCO) logs a concern."""
+    session.require_write()
+    content = content.validated(_now(session))
+    _check_children_exist(session, content)
+    concern_id = str(uuid.uuid4())
+    with session.db.write(session.user.id) as tx:
+        ConcernRepository(session.db).add(tx, concern_id, content)
+    return concern_id
+
+
+def amend_concern(session: Session, concern_id: str, content: ConcernContent, reason: str,
+                  base_version: int) -> int:
+    """Save an amended version; the original and every earlier version stay."""
+    session.require_write()
+    reason = validate_amendment_reason(reason)
+    content = content.validated(_now(session))
+    _check_children_exist(session, content)
+    current = _stored(session, concern_id)
+    if current.content.review != content.review:
+        _require_reviewer(session)
+    if not changed_fields(current.content, content):
+        raise InvalidInput("Nothing has changed, so there is nothing to amend.", field="reason")
+    with session.db.write(session.user.id) as tx:
+        return ConcernRepository(session.db).amend(tx, concern_id, content, reason,
+                                                   base_version)
+
+
+def record_review(session: Session, concern_id: str, review: Review, base_version: int,
+                  reason: str = "") -> int:
+    """The DSL's decision, reasons, actions, outcome and sign-off: a new version.
+    The first review needs no amendment reason; changing a review does."""
+    _require_reviewer(session)
+    review = review.validated()
+    current = _stored(session, concern_id)
+    if current.content.review is None:
+        reason = reason.strip() or "DSL review recorded"
+    return amend_concern(session, concern_id, replace(current.content, review=review), reason,
+                         base_version)
+
+
+def get_concern(session: Session, concern_id: str) -> Concern:
+    """Every version, oldest first, with the saver's name (for the history view)."""
+    repo = ConcernRepository(session.db)
+    names = {u.id: u.display_name for u in UserRepository(session.db).all(include_removed=True)}
+    versions = tuple(
+        ConcernVersion(v.number, codec.loads(ConcernContent, v.body),
+                       names.get(v.saved_by, "unknown user"),
+                       datetime.fromisoformat(v.saved_at), v.reason)
+        for v in repo.history(concern_id)
+    )
+    if not versions:
+        raise InvalidInput("That concern does not exist.")
+    return Concern(concern_id, versions)
+
+
+def concerns_on_file(session: Session, pupil_id: str) -> list[ConcernEntry]:
+    """The pupil's concerns, newest first, with the label-leak rule applied."""
+    stored = ConcernRepository(session.db).for_pupil(pupil_id)
+    shown_ids = sorted({c.pupil_id for s in stored for c in s.content.children
+                        if c.name_shown_to_others and c.pupil_id != pupil_id})
+    names = {p.id: p.display_name
+             for p in PupilRepository(session.db).get_many(shown_ids).values()}
+    return [
+        ConcernEntry(s.id, s.version, s.status, datetime.fromisoformat(s.logged_at),
+                     view_for_pupil(s.content, pupil_id, names))
+        for s in stored
+    ]
+
+
+def concern_on_file(session: Session, concern_id: str, pupil_id: str) -> ConcernEntry:
+    s = _stored(session, concern_id)
+    shown = [c.pupil_id for c in s.content.children
+             if c.name_shown_to_others and c.pupil_id != pupil_id]
+    names = {p.id: p.display_name
+             for p in PupilRepository(session.db).get_many(shown).values()}
+    return ConcernEntry(s.id, s.version, s.status, datetime.fromisoformat(s.logged_at),
+                        view_for_pupil(s.content, pupil_id, names))
+
+
+def home_lists(session: Session, today: date) -> HomeLists:
+    """What the DSL's home view shows: all from indexed columns, in one go."""
+    repo = ConcernRepository(session.db)
+    due = repo.open_actions_due_by(today + timedelta(days=7))
+    return HomeLists(
+        awaiting_review=tuple(repo.with_status("awaiting_review")),
+        overdue_actions=tuple(a for a in due if a.due and a.due < today),
+        due_this_week=tuple(a for a in due if a.due and a.due >= today),
+        recently_logged=tuple(repo.recently_logged()),
+    )
+
+
+def categories(session: Session) -> list[str]:
+    return LabelRepository(session.db).active("category")
+
+
+def tags(session: Session) -> list[str]:
+    return LabelRepository(session.db).active("tag")
+
+
+def add_label(session: Session, kind: str, name: str) -> None:
+    """The DSL edits the school's category and tag lists."""
+    session.require_user_admin()
+    clean = " ".join(name.split())
+    if not clean:
+        raise InvalidInput("Enter a name.", field="name")
+    with session.db.write(session.user.id) as tx:
+        LabelRepository(session.db).add(tx, kind, clean)
+
+
+def _stored(session: Session, concern_id: str) -> StoredConcern:
+    found = ConcernRepository(session.db).get(concern_id)
+    if found is None:
+        raise InvalidInput("That concern does not exist.")
+    return found
+
+
+def _require_reviewer(session: Session) -> None:
+    if session.user.role not in REVIEWER_ROLES:
+        raise PermissionDenied("Only the DSL or a deputy DSL can record the DSL's review.")
+
+
+def _check_children_exist(session: Session, content: ConcernContent) -> None:
+    ids = [c.pupil_id for c in content.children]
+    if len(PupilRepository(session.db).get_many(ids)) != len(set(ids)):
+        raise InvalidInput("A child in this concern is not on the register.", field="children")
