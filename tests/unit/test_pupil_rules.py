@@ -1,0 +1,42 @@
+"""Pupil register rules: identifiers, retention, the list's filters."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from sgdesk.models.errors import InvalidInput
+from sgdesk.models.pupils import (
+    Pupil,
+    PupilListEntry,
+    SendStatus,
+    filter_pupils,
+    validate_nhs_number,
+)
+
+
+def test_nhs_number_check_digit() -> None:
+    assert validate_nhs_number("943 476 5919") == "9434765919"
+    with pytest.raises(InvalidInput, match="check digit"):
+        validate_nhs_number("9434765918")
+    with pytest.raises(InvalidInput, match="10 digits"):
+        validate_nhs_number("12345")
+
+
+def test_retention_review_is_date_of_birth_plus_25_years() -> None:
+    assert Pupil("1", "A", "B", date_of_birth=date(2012, 2, 29)).retention_review_date == date(
+        2037, 2, 28)
+    assert Pupil("1", "A", "B").retention_review_date is None
+
+
+def test_pupil_list_filters() -> None:
+    rows = [
+        PupilListEntry("1", "Smith, Amy", "7", SendStatus.EHCP, False, 2, None),
+        PupilListEntry("2", "Jones, Ben", "8", SendStatus.SEN_SUPPORT, False, 0, None),
+        PupilListEntry("3", "Smith, Cal", "7", SendStatus.NONE, True, 0, None),
+    ]
+    assert [r.id for r in filter_pupils(rows, "smi")] == ["1", "3"]
+    assert [r.id for r in filter_pupils(rows, year_group="7", include_leavers=False)] == ["1"]
+    assert [r.id for r in filter_pupils(rows, send_status=SendStatus.SEN_SUPPORT)] == ["2"]
+    assert [r.id for r in filter_pupils(rows, open_concerns_only=True)] == ["1"]
