@@ -126,16 +126,6 @@ def concerns_on_file(session: Session, pupil_id: str) -> list[ConcernEntry]:
     ]
 
 
-def concern_on_file(session: Session, concern_id: str, pupil_id: str) -> ConcernEntry:
-    s = _stored(session, concern_id)
-    shown = [c.pupil_id for c in s.content.children
-             if c.name_shown_to_others and c.pupil_id != pupil_id]
-    names = {p.id: p.display_name
-             for p in PupilRepository(session.db).get_many(shown).values()}
-    return ConcernEntry(s.id, s.version, s.status, datetime.fromisoformat(s.logged_at),
-                        view_for_pupil(s.content, pupil_id, names))
-
-
 def home_lists(session: Session, today: date) -> HomeLists:
     """What the DSL's home view shows: all from indexed columns, in one go."""
     repo = ConcernRepository(session.db)

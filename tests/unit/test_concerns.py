@@ -142,3 +142,24 @@ def test_concern_validation_says_what_is_wrong(store_path: Path) -> None:
     with pytest.raises(InvalidInput, match="before it happened"):
         concerns.log_concern(session, early)
     close(session)
+
+
+def test_home_lists_show_what_awaits_the_dsl(store_path: Path) -> None:
+    from sgdesk.models.concerns import Action
+
+    session, _ = make_store(store_path)
+    amy = pupil(session, "Amy", "Example")
+    child = InvolvedChild(amy.id, ChildRole.SUBJECT)
+    waiting = concerns.log_concern(session, content(child))
+    reviewed = concerns.log_concern(session, content(child, facts="second"))
+    actions = (Action("Call parent", "Jo", date(2026, 11, 10)),
+               Action("Check in", "Jo", date(2026, 11, 22)),
+               Action("Later", "Jo", date(2026, 12, 30)))
+    concerns.record_review(session, reviewed, Review(
+        Decision.MONITOR, "Monitor", "Jo", "DSL", date(2026, 11, 3), actions), 1)
+    home = concerns.home_lists(session, date(2026, 11, 20))
+    assert [c.id for c in home.awaiting_review] == [waiting]
+    assert [a.description for a in home.overdue_actions] == ["Call parent"]
+    assert [a.description for a in home.due_this_week] == ["Check in"]
+    assert {c.id for c in home.recently_logged} == {waiting, reviewed}
+    close(session)
