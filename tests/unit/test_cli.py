@@ -31,6 +31,26 @@ def run(monkeypatch: pytest.MonkeyPatch, *argv: str, stdin: str = "") -> int:
     return cli.main(list(argv))
 
 
+def run_as_dsl(
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    store: Path,
+    *rest: str,
+    secrets: str = DSL_PASSWORD + "\n",
+) -> int:
+    """``sgdesk COMMAND STORE [REST] --login <dsl> --password-stdin`` with ``secrets`` on stdin."""
+    return run(
+        monkeypatch,
+        command,
+        str(store),
+        *rest,
+        "--login",
+        DSL_LOGIN,
+        "--password-stdin",
+        stdin=secrets,
+    )
+
+
 def keys_of(path: Path) -> Path:
     return path.with_name(path.name + ".keys")
 
@@ -134,15 +154,8 @@ def test_init_writes_the_key_file_before_the_store_and_the_key_resets_a_password
     assert unlocks(store_path, DSL_PASSWORD)
 
     assert (
-        run(
-            monkeypatch,
-            "passwd",
-            str(store_path),
-            "--recovery",
-            "--login",
-            DSL_LOGIN,
-            "--password-stdin",
-            stdin=f"{key}\n{NEW_PASSWORD}\n",
+        run_as_dsl(
+            monkeypatch, "passwd", store_path, "--recovery", secrets=f"{key}\n{NEW_PASSWORD}\n"
         )
         == 0
     )
@@ -283,18 +296,7 @@ def test_ctrl_c_is_cancelled(
 def test_verify_passes_on_a_fresh_store(
     monkeypatch: pytest.MonkeyPatch, fresh_store: Path, capsys: Capture
 ) -> None:
-    assert (
-        run(
-            monkeypatch,
-            "verify",
-            str(fresh_store),
-            "--login",
-            DSL_LOGIN,
-            "--password-stdin",
-            stdin=DSL_PASSWORD + "\n",
-        )
-        == 0
-    )
+    assert run_as_dsl(monkeypatch, "verify", fresh_store, secrets=DSL_PASSWORD + "\n") == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1] == "PASS"
     assert any("audit chain" in line for line in lines)
@@ -310,18 +312,7 @@ def test_verify_fails_when_an_audit_row_is_edited_behind_the_apps_back(
     conn.execute("UPDATE audit SET action = 'nothing to see' WHERE seq = 1")
     conn.close()
 
-    assert (
-        run(
-            monkeypatch,
-            "verify",
-            str(fresh_store),
-            "--login",
-            DSL_LOGIN,
-            "--password-stdin",
-            stdin=DSL_PASSWORD + "\n",
-        )
-        == 1
-    )
+    assert run_as_dsl(monkeypatch, "verify", fresh_store, secrets=DSL_PASSWORD + "\n") == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1] == "FAIL"
     assert any(line.startswith("FAIL") and "audit chain" in line for line in lines[:-1])
@@ -331,18 +322,7 @@ def test_verify_with_a_wrong_password(
     monkeypatch: pytest.MonkeyPatch, fresh_store: Path, capsys: Capture
 ) -> None:
     before = snapshot(fresh_store.parent)
-    assert (
-        run(
-            monkeypatch,
-            "verify",
-            str(fresh_store),
-            "--login",
-            DSL_LOGIN,
-            "--password-stdin",
-            stdin="not the password\n",
-        )
-        == 1
-    )
+    assert run_as_dsl(monkeypatch, "verify", fresh_store, secrets="not the password\n") == 1
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == (
@@ -384,31 +364,10 @@ def test_backup_then_verify_the_copy(
     dest = tmp_path / "elsewhere" / "copy.sgdesk"
     dest.parent.mkdir()
     assert (
-        run(
-            monkeypatch,
-            "backup",
-            str(fresh_store),
-            str(dest),
-            "--login",
-            DSL_LOGIN,
-            "--password-stdin",
-            stdin=DSL_PASSWORD + "\n",
-        )
-        == 0
+        run_as_dsl(monkeypatch, "backup", fresh_store, str(dest), secrets=DSL_PASSWORD + "\n") == 0
     )
     assert capsys.readouterr().out.strip() == str(dest)
-    assert (
-        run(
-            monkeypatch,
-            "verify",
-            str(dest),
-            "--login",
-            DSL_LOGIN,
-            "--password-stdin",
-            stdin=DSL_PASSWORD + "\n",
-        )
-        == 0
-    )
+    assert run_as_dsl(monkeypatch, "verify", dest, secrets=DSL_PASSWORD + "\n") == 0
     assert capsys.readouterr().out.splitlines()[-1] == "PASS"
 
 
@@ -416,15 +375,7 @@ def test_passwd_changes_the_password(
     monkeypatch: pytest.MonkeyPatch, fresh_store: Path, capsys: Capture
 ) -> None:
     assert (
-        run(
-            monkeypatch,
-            "passwd",
-            str(fresh_store),
-            "--login",
-            DSL_LOGIN,
-            "--password-stdin",
-            stdin=f"{DSL_PASSWORD}\n{NEW_PASSWORD}\n",
-        )
+        run_as_dsl(monkeypatch, "passwd", fresh_store, secrets=f"{DSL_PASSWORD}\n{NEW_PASSWORD}\n")
         == 0
     )
     captured = capsys.readouterr()
@@ -437,15 +388,8 @@ def test_passwd_with_a_mistyped_recovery_key(
     monkeypatch: pytest.MonkeyPatch, fresh_store: Path, capsys: Capture
 ) -> None:
     assert (
-        run(
-            monkeypatch,
-            "passwd",
-            str(fresh_store),
-            "--recovery",
-            "--login",
-            DSL_LOGIN,
-            "--password-stdin",
-            stdin=f"ABCD-EFGH\n{NEW_PASSWORD}\n",
+        run_as_dsl(
+            monkeypatch, "passwd", fresh_store, "--recovery", secrets=f"ABCD-EFGH\n{NEW_PASSWORD}\n"
         )
         == 1
     )
@@ -485,18 +429,7 @@ def test_not_a_store_is_one_line(
     path = tmp_path / "notes.sgdesk"
     if kind == "text file":
         path.write_text("shopping list")
-    assert (
-        run(
-            monkeypatch,
-            "verify",
-            str(path),
-            "--login",
-            DSL_LOGIN,
-            "--password-stdin",
-            stdin=DSL_PASSWORD + "\n",
-        )
-        == 1
-    )
+    assert run_as_dsl(monkeypatch, "verify", path, secrets=DSL_PASSWORD + "\n") == 1
     err = capsys.readouterr().err
     assert err.startswith("sgdesk: ") and err.count("\n") == 1
     assert "notes.sgdesk" in err
