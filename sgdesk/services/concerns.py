@@ -45,6 +45,34 @@ class ConcernEntry:
 
 
 @dataclass(frozen=True)
+class VersionOnFile:
+    """One saved version as it appears on one pupil's file. ``changed`` names the
+    fields that differ from the previous version shown (empty for the original)."""
+
+    number: int
+    saved_by: str
+    saved_at: datetime
+    reason: str
+    on_file: ConcernOnFile
+    changed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ConcernFileRecord:
+    """A concern with its whole history, seen from one pupil's file: what the
+    concern view and the printed record show."""
+
+    id: str
+    pupil_id: str
+    status: str
+    versions: tuple[VersionOnFile, ...]
+
+    @property
+    def current(self) -> VersionOnFile:
+        return self.versions[-1]
+
+
+@dataclass(frozen=True)
 class HomeLists:
     awaiting_review: tuple[StoredConcern, ...]
     overdue_actions: tuple[OpenAction, ...]
@@ -110,6 +138,31 @@ def get_concern(session: Session, concern_id: str) -> Concern:
     if not versions:
         raise InvalidInput("That concern does not exist.")
     return Concern(concern_id, versions)
+
+
+def concern_on_file(session: Session, concern_id: str, pupil_id: str) -> ConcernFileRecord:
+    """Every version of a concern as pupil ``pupil_id``'s file shows it: the
+    label-leak rule applied to each, and "what changed" worked out on those views
+    so a change to another child's role never shows. Versions from before this
+    pupil was added to the concern are left out."""
+    record = get_concern(session, concern_id)
+    shown_ids = sorted({c.pupil_id for v in record.versions for c in v.content.children
+                        if c.name_shown_to_others and c.pupil_id != pupil_id})
+    names = {p.id: p.display_name
+             for p in PupilRepository(session.db).get_many(shown_ids).values()}
+    views: list[VersionOnFile] = []
+    for version in record.versions:
+        if all(c.pupil_id != pupil_id for c in version.content.children):
+            continue
+        on_file = view_for_pupil(version.content, pupil_id, names)
+        changed = (tuple(changed_fields(views[-1].on_file.content, on_file.content))
+                   if views else ())
+        views.append(VersionOnFile(version.number, version.saved_by, version.saved_at,
+                                   version.reason, on_file, changed))
+    if not views:
+        raise InvalidInput("That concern is not on this pupil's file.")
+    return ConcernFileRecord(concern_id, pupil_id, _stored(session, concern_id).status,
+                             tuple(views))
 
 
 def concerns_on_file(session: Session, pupil_id: str) -> list[ConcernEntry]:

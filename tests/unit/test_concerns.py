@@ -18,23 +18,12 @@ from sgdesk.models.concerns import (
     Review,
 )
 from sgdesk.models.errors import InvalidInput, PermissionDenied
-from sgdesk.models.pupils import Pupil
 from sgdesk.models.users import Role
-from sgdesk.services import concerns, pupils, search
+from sgdesk.services import concerns, search
 from sgdesk.services.maintenance import verify_store
-from tests.helpers import add_colleague, close, make_store, reopen
-
-WHEN = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
-
-
-def pupil(session, forename: str, surname: str) -> Pupil:  # type: ignore[no-untyped-def]
-    return pupils.add_pupil(session, Pupil("", forename, surname, date_of_birth=date(2013, 1, 1)))
-
-
-def content(*children: InvolvedChild, **text: str) -> ConcernContent:
-    fields = {"facts": "Seen crying by the gate"} | text
-    return ConcernContent("Ms Teacher", "Class teacher", WHEN, WHEN, "Gate", children,
-                          ("Neglect",), **fields)
+from tests.helpers import WHEN, add_colleague, close, make_store, reopen
+from tests.helpers import add_pupil as pupil
+from tests.helpers import concern_content as content
 
 
 def test_a_child_label_never_leaks_to_another_childs_file(store_path: Path) -> None:
@@ -162,4 +151,23 @@ def test_home_lists_show_what_awaits_the_dsl(store_path: Path) -> None:
     assert [a.description for a in home.overdue_actions] == ["Call parent"]
     assert [a.description for a in home.due_this_week] == ["Check in"]
     assert {c.id for c in home.recently_logged} == {waiting, reviewed}
+    close(session)
+
+
+def test_history_on_file_hides_a_change_to_another_childs_role(store_path: Path) -> None:
+    session, _ = make_store(store_path)
+    amy, ben = pupil(session, "Amy", "Example"), pupil(session, "Ben", "Example")
+    first = content(InvolvedChild(amy.id, ChildRole.VICTIM),
+                    InvolvedChild(ben.id, ChildRole.WITNESS))
+    concern_id = concerns.log_concern(session, first)
+    second = content(InvolvedChild(amy.id, ChildRole.VICTIM),
+                     InvolvedChild(ben.id, ChildRole.ALLEGED_PERPETRATOR), facts="Corrected")
+    concerns.amend_concern(session, concern_id, second, "Ben's part was misread", 1)
+    record = concerns.concern_on_file(session, concern_id, amy.id)
+    assert [v.number for v in record.versions] == [1, 2]
+    assert record.current.changed == ("facts",)
+    assert record.current.reason == "Ben's part was misread"
+    assert "perpetrator" not in repr(record).lower()
+    on_ben = concerns.concern_on_file(session, concern_id, ben.id)
+    assert on_ben.current.changed == ("children", "facts")
     close(session)
