@@ -226,6 +226,31 @@ class Concern:
         return len(self.versions) > 1
 
 
+#: How each field is named on screen and in print, in form order. The four
+#: kept-apart sections use these headings everywhere so a reader learns them once.
+FIELD_LABELS: dict[str, str] = {
+    "reporter_name": "Who is concerned",
+    "reporter_role": "Their role",
+    "happened_at": "When it happened",
+    "noticed_at": "When it was noticed",
+    "location": "Where",
+    "children": "Children involved",
+    "categories": "Categories",
+    "tags": "Tags",
+    "facts": "Facts: what was seen or heard",
+    "child_words": "The child's own words (verbatim)",
+    "questions_asked": "Questions asked of the child",
+    "others_reported": "What others reported",
+    "others_source": "Source of what others reported",
+    "opinion": "OPINION / professional judgement",
+    "immediate_action": "Immediate action taken",
+    "review": "DSL review",
+}
+
+#: The four sections a concern keeps apart, in the order they are always shown.
+KEPT_APART_SECTIONS: tuple[str, ...] = ("facts", "child_words", "others_reported", "opinion")
+
+
 def changed_fields(before: ConcernContent, after: ConcernContent) -> list[str]:
     """Names of the fields that differ between two versions, in form order."""
     return [f.name for f in fields(ConcernContent)

@@ -42,3 +42,11 @@ def test_roles() -> None:
     assert not Role.AUDITOR.can_write and Role.SENDCO.can_write
     assert Role.DSL.can_manage_users and not Role.DEPUTY_DSL.can_manage_users
     assert Role.SENDCO.label == "SENDCO"
+
+
+def test_every_concern_field_has_a_label_in_form_order() -> None:
+    from dataclasses import fields
+
+    from sgdesk.models.concerns import FIELD_LABELS, KEPT_APART_SECTIONS, ConcernContent
+    assert list(FIELD_LABELS) == [f.name for f in fields(ConcernContent)]
+    assert set(KEPT_APART_SECTIONS) <= set(FIELD_LABELS)
