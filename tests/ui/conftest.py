@@ -7,12 +7,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from sgdesk.services.locations import AppLocations
+from sgdesk.services.session import Session
 from sgdesk.ui.home_view import HomeView
 from sgdesk.ui.idle_lock import Clock
 from sgdesk.ui.main_window import MainWindow
+from sgdesk.ui.worker import DbWorker
 from tests.helpers import DSL_LOGIN, DSL_PASSWORD, close, make_store
 
 SHOTS = Path("/tmp/shots")
@@ -90,7 +93,44 @@ def wait_idle(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.worker.pending == 0)
 
 
-def shot(widget: object, name: str) -> None:
+def shot(widget: QWidget, name: str) -> None:
     """Save what the person sees, for looking at (not compared)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    widget.grab().save(str(SHOTS / f"{name}.png"))  # type: ignore[attr-defined]
+    QApplication.processEvents()  # let layouts settle after errors appeared
+    widget.grab().save(str(SHOTS / f"{name}.png"))
+
+
+def shown[W: QWidget](qtbot: QtBot, widget: W) -> W:
+    """Show a top-level widget and wait until it is the active window."""
+    qtbot.addWidget(widget)
+    with qtbot.waitActive(widget):
+        widget.show()
+        widget.activateWindow()
+    return widget
+
+
+# -- a session whose connection lives on a worker thread, without a main window ---------
+@pytest.fixture
+def worker() -> Iterator[DbWorker]:
+    worker = DbWorker()
+    yield worker
+    worker.shutdown()
+
+
+def on_worker[T](worker: DbWorker, job: Callable[[], T]) -> T:
+    """Run a store call where the connection lives, and wait for its result."""
+    result: T = worker.run(job).result(timeout=30)
+    return result
+
+
+@pytest.fixture
+def made(worker: DbWorker, store_path: Path) -> Iterator[tuple[Session, str]]:
+    """A new store with one DSL, created on the worker: (session, recovery key)."""
+    session, recovery_key = on_worker(worker, lambda: make_store(store_path))
+    yield session, recovery_key
+    on_worker(worker, lambda: close(session) if session.store.is_claimed else None)
+
+
+@pytest.fixture
+def session(made: tuple[Session, str]) -> Session:
+    return made[0]

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QWizard
+from PySide6.QtWidgets import QWizard
 
 from sgdesk.models.errors import WrongPassword
 from sgdesk.services.session import LockedStore
@@ -18,9 +18,9 @@ from sgdesk.ui import form_helpers, pdf_output
 from sgdesk.ui.dialogs.new_store_wizard import NewStoreWizard
 from sgdesk.ui.worker import DbWorker
 from tests.helpers import close, make_store
+from tests.ui.conftest import shot
 
 PASSWORD = "purple tractor lantern"
-SHOTS = Path("/tmp/shots")
 
 
 @pytest.fixture
@@ -37,12 +37,6 @@ def wizard(qtbot, worker: DbWorker, store_path: Path) -> NewStoreWizard:
     wizard.show()
     qtbot.waitExposed(wizard)
     return wizard
-
-
-def shot(widget, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    QApplication.processEvents()  # let layouts settle after errors appeared
-    widget.grab().save(str(SHOTS / f"{name}.png"))
 
 
 def fill_first_page(qtbot, wizard: NewStoreWizard, password: str = PASSWORD) -> None:

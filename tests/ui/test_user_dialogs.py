@@ -6,15 +6,14 @@ store call in these tests goes through ``on_worker``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import keyring
 import keyring.backends.fail
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
 
 from sgdesk.models.errors import WrongPassword
 from sgdesk.models.users import Role
@@ -26,50 +25,10 @@ from sgdesk.ui.dialogs.recovery_dialog import RecoveryResetDialog
 from sgdesk.ui.dialogs.settings_dialog import SettingsDialog
 from sgdesk.ui.dialogs.users_dialog import AddUserDialog, UsersDialog
 from sgdesk.ui.worker import DbWorker
-from tests.helpers import DSL_LOGIN, DSL_PASSWORD, add_colleague, close, make_store
+from tests.helpers import DSL_LOGIN, DSL_PASSWORD, add_colleague, close
+from tests.ui.conftest import on_worker, shot, shown
 
-T = TypeVar("T")
-W = TypeVar("W", bound=QWidget)
-SHOTS = Path("/tmp/shots")
 NEW_PASSWORD = "orange kettle meadow"
-
-
-@pytest.fixture
-def worker() -> Iterator[DbWorker]:
-    worker = DbWorker()
-    yield worker
-    worker.shutdown()
-
-
-def on_worker[T](worker: DbWorker, job: Callable[[], T]) -> T:
-    result: T = worker.run(job).result(timeout=30)
-    return result
-
-
-@pytest.fixture
-def made(worker: DbWorker, store_path: Path) -> Iterator[tuple[Session, str]]:
-    session, recovery_key = on_worker(worker, lambda: make_store(store_path))
-    yield session, recovery_key
-    on_worker(worker, lambda: close(session) if session.store.is_claimed else None)
-
-
-@pytest.fixture
-def session(made: tuple[Session, str]) -> Session:
-    return made[0]
-
-
-def shown[W: QWidget](qtbot, widget: W) -> W:
-    qtbot.addWidget(widget)
-    with qtbot.waitActive(widget):
-        widget.show()
-        widget.activateWindow()
-    return widget
-
-
-def save_shot(widget: QWidget, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    QApplication.processEvents()
-    widget.grab().save(str(SHOTS / f"{name}.png"))
 
 
 def can_unlock(worker: DbWorker, store: LockedStore, login: str, password: str) -> bool:
@@ -91,7 +50,7 @@ def test_add_user_dialog_adds_a_colleague_who_can_unlock(qtbot, worker, session)
     dialog.role.setCurrentIndex(dialog.role.findData(Role.SENDCO))
     qtbot.keyClicks(dialog.password, "first password here")
     qtbot.keyClicks(dialog.repeat, "first password here")
-    save_shot(dialog, "add_user")
+    shot(dialog, "add_user")
     with qtbot.waitSignal(dialog.accepted, timeout=30_000):
         qtbot.keyClick(dialog.repeat, Qt.Key.Key_Return)
     added = on_worker(worker, lambda: users.list_users(session))
@@ -113,7 +72,7 @@ def test_add_user_shows_errors_inline_and_a_taken_name_from_the_service(
     qtbot.waitUntil(lambda: dialog.panel.form.error_text("login") != "", timeout=30_000)
     assert "already taken" in dialog.panel.form.error_text("login")
     assert dialog.isVisible()
-    save_shot(dialog, "add_user_error")
+    shot(dialog, "add_user_error")
 
 
 def test_add_user_draft_keeps_text_not_passwords_and_comes_back(qtbot, worker, session) -> None:
@@ -153,7 +112,7 @@ def test_users_dialog_lists_and_removes_a_colleague_but_not_yourself(
     on_worker(worker, lambda: add_colleague(session, "deputy", Role.DEPUTY_DSL))
     dialog = shown(qtbot, UsersDialog(worker, session))
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 2)
-    save_shot(dialog, "users")
+    shot(dialog, "users")
     logins = [dialog.table.item(r, 1).text() for r in range(2)]
     dialog.table.selectRow(logins.index(DSL_LOGIN))
     assert not dialog.remove_button.isEnabled()
@@ -173,7 +132,7 @@ def test_users_dialog_tells_a_colleague_only_the_dsl_manages_users(
     qtbot.waitUntil(lambda: "Only the Designated Safeguarding Lead" in dialog.message.text())
     assert not dialog.add_button.isEnabled()
     assert dialog.table.rowCount() == 0
-    save_shot(dialog, "users_refused")
+    shot(dialog, "users_refused")
     on_worker(worker, sendco.session.lock)
 
 
@@ -188,7 +147,7 @@ def test_change_password_wrong_current_then_right(qtbot, worker, session) -> Non
     qtbot.waitUntil(lambda: form.error_text("current") != "", timeout=30_000)
     assert form.error_text("current") == "Your current password is not right."
     assert dialog.current.hasFocus()
-    save_shot(dialog, "change_password_error")
+    shot(dialog, "change_password_error")
     assert can_unlock(worker, session.store, DSL_LOGIN, DSL_PASSWORD)
 
     qtbot.keyClicks(dialog.current, DSL_PASSWORD)  # replaces the selected wrong text
@@ -219,13 +178,13 @@ def test_recovery_reset_refuses_bad_keys_inline_then_unlocks(
     qtbot.keyClick(dialog.repeat, Qt.Key.Key_Return)
     assert "52 letters and digits" in form.error_text("recovery_key")
     assert dialog.recovery_key.hasFocus()
-    save_shot(dialog, "recovery_key_malformed")
+    shot(dialog, "recovery_key_malformed")
 
     dialog.recovery_key.setText("A" * 52)  # well formed, but not this store's key
     qtbot.keyClick(dialog.repeat, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: form.message() != "", timeout=30_000)
     assert "does not open this store" in form.message()
-    save_shot(dialog, "recovery_key_wrong")
+    shot(dialog, "recovery_key_wrong")
 
     dialog.recovery_key.setText(made[1].lower().replace("-", " "))
     with qtbot.waitSignal(dialog.unlocked, timeout=30_000) as unlocked:
@@ -237,11 +196,12 @@ def test_recovery_reset_refuses_bad_keys_inline_then_unlocks(
 
 
 # -- settings -------------------------------------------------------------------------------
-def settings_dialog(qtbot, worker: DbWorker, session: Session, shot: str = "") -> SettingsDialog:
+def settings_dialog(qtbot, worker: DbWorker, session: Session,
+                    shot_name: str = "") -> SettingsDialog:
     dialog = shown(qtbot, SettingsDialog(worker, session))
     qtbot.waitUntil(lambda: not dialog.panel.working)
-    if shot:
-        save_shot(dialog, shot)
+    if shot_name:
+        shot(dialog, shot_name)
     return dialog
 
 
@@ -286,7 +246,7 @@ def test_settings_without_a_keyring_say_not_available_and_change_nothing(
     assert "Not available on this computer" in form.error_text("quick_unlock")
     assert not dialog.quick_unlock.isChecked()
     assert dialog.isVisible()
-    save_shot(dialog, "settings_no_keyring")
+    shot(dialog, "settings_no_keyring")
     assert stored_settings(worker, session) == (5, False, False)
 
 
