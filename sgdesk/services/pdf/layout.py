@@ -34,7 +34,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, SimpleDocTemplate, Table
 
 PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
 METADATA_AUTHOR = "sgdesk"
@@ -50,6 +50,12 @@ _FURNITURE_GAP = 7 * mm  # between the page edge and the marking lines
 _FURNITURE_SIZE = 8.5
 _INK = colors.black
 _QUIET = colors.HexColor("#444444")
+_RULE = colors.HexColor("#999999")
+_HEADER_TINT = colors.HexColor("#e4e4e4")
+#: The tint of a boxed section (e.g. opinion): light enough to photocopy as white.
+BOX_TINT = colors.HexColor("#f1f1f1")
+#: Room a heading needs below it; with less, it starts the next page instead.
+HEADING_ROOM = 30 * mm
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class PdfStyles:
     body: ParagraphStyle
     label: ParagraphStyle
     mono: ParagraphStyle
+    cell: ParagraphStyle
 
 
 def _build_styles() -> PdfStyles:
@@ -97,6 +104,9 @@ def _build_styles() -> PdfStyles:
             spaceAfter=0,
         ),
         mono=ParagraphStyle("sgdesk-mono", parent=body, fontName=MONO, fontSize=10.5, leading=14),
+        cell=ParagraphStyle(
+            "sgdesk-cell", parent=body, fontSize=9.5, leading=12, spaceAfter=0
+        ),
     )
 
 
@@ -107,6 +117,82 @@ def para(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of *plain* text: ``&``, ``<`` and ``>`` are escaped, so a school
     called "St Mary & St John" prints as typed instead of breaking the markup."""
     return Paragraph(escape(text), style)
+
+
+def text_paras(text: str, style: ParagraphStyle) -> list[Paragraph]:
+    """What a user typed, as typed: escaped like :func:`para`, a blank line starts a
+    new paragraph and a single line break stays a line break. Each paragraph splits
+    across pages, so text of any length prints in full."""
+    blocks = [b.strip("\n") for b in text.replace("\r\n", "\n").split("\n\n")]
+    return [Paragraph(escape(b).replace("\n", "<br/>"), style) for b in blocks if b.strip()]
+
+
+def heading(text: str, style: ParagraphStyle = STYLES.heading) -> list[Flowable]:
+    """A heading that never sits alone at the foot of a page. (``keepWithNext`` would
+    carry a long section after it to the next page too, leaving a page half blank.)"""
+    return [CondPageBreak(HEADING_ROOM), para(text, style)]
+
+
+def key_value_table(rows: Sequence[tuple[str, str]], label_width: float = 32 * mm) -> Table:
+    """Labels on the left, plain-text values on the right; a long value wraps and
+    splits across pages."""
+    table = Table(
+        [[para(label, STYLES.label), para(value, STYLES.body)] for label, value in rows],
+        colWidths=[label_width, None],
+        hAlign="LEFT",
+        splitInRow=1,
+    )
+    table.setStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ("TOPPADDING", (0, 0), (0, -1), 2),  # lines the smaller labels up on the baseline
+        ]
+    )
+    return table
+
+
+def data_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    col_widths: Sequence[float | None],
+) -> Table:
+    """A ruled table of plain-text cells whose header row repeats on every page;
+    long cells wrap and split across pages rather than being clipped."""
+    head = [Paragraph(f"<b>{escape(h)}</b>", STYLES.cell) for h in header]
+    body = [[para(value, STYLES.cell) for value in row] for row in rows]
+    table = Table([head, *body], colWidths=list(col_widths), repeatRows=1, splitInRow=1,
+                  hAlign="LEFT")
+    table.setStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BACKGROUND", (0, 0), (-1, 0), _HEADER_TINT),
+            ("GRID", (0, 0), (-1, -1), 0.5, _RULE),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]
+    )
+    return table
+
+
+def boxed(flowables: Sequence[Flowable], tint: colors.Color = BOX_TINT) -> Table:
+    """A bordered, tinted box around ``flowables`` that marks a section apart (such
+    as opinion) and still splits across pages, the border drawn on each part."""
+    box = Table([[list(flowables)]], colWidths=["100%"], splitInRow=1, spaceBefore=8,
+                spaceAfter=6)
+    box.setStyle(
+        [
+            ("BOX", (0, 0), (-1, -1), 1.5, _INK),
+            ("BACKGROUND", (0, 0), (-1, -1), tint),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4 * mm),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4 * mm),
+            ("TOPPADDING", (0, 0), (-1, -1), 2 * mm),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2 * mm),
+        ]
+    )
+    return box
 
 
 def format_produced_at(moment: datetime) -> str:

@@ -20,6 +20,7 @@ from sgdesk.services.pdf.layout import (
     STYLES,
     DocumentFrame,
     format_produced_at,
+    key_value_table,
     para,
     render_pdf,
 )
@@ -44,7 +45,14 @@ def render_recovery_sheet(
     """One A4 page holding ``recovery_key`` exactly as given (its groups kept)."""
     frame = DocumentFrame(title=TITLE, kind=KIND, produced_by=prepared_by)
     story: list[Flowable] = [
-        _details(school_name, store_file_name, prepared_by, format_produced_at(frame.produced_at)),
+        key_value_table(
+            [
+                ("School", school_name),
+                ("Store file", store_file_name),
+                ("Prepared by", prepared_by),
+                ("Date", format_produced_at(frame.produced_at)),
+            ]
+        ),
         Spacer(1, 6 * mm),
         para("Recovery key", STYLES.heading),
         _key_box(recovery_key),
@@ -98,30 +106,6 @@ def render_recovery_sheet(
         ),
     ]
     return render_pdf(frame, story)
-
-
-def _details(school_name: str, store_file_name: str, prepared_by: str, date: str) -> Table:
-    rows = [
-        ("School", school_name),
-        ("Store file", store_file_name),
-        ("Prepared by", prepared_by),
-        ("Date", date),
-    ]
-    table = Table(
-        [[para(label, STYLES.label), para(value, STYLES.body)] for label, value in rows],
-        colWidths=[32 * mm, None],
-        hAlign="LEFT",
-    )
-    table.setStyle(
-        [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 1),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-            ("TOPPADDING", (0, 0), (0, -1), 2),  # lines the smaller labels up on the baseline
-        ]
-    )
-    return table
 
 
 def _key_box(recovery_key: str) -> Table:
