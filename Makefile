@@ -67,7 +67,7 @@ lint: $(STAMP)  ## ruff and mypy --strict on the Qt-free layers
 	$(VENV)/bin/mypy
 
 bench: system-deps-test $(STAMP)  ## Print performance figures (not part of make test)
-	QT_QPA_PLATFORM=offscreen $(PY) -m bench
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench --scale 0.2
 
 clean:  ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis

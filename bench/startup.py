@@ -68,7 +68,7 @@ def unlock_figures(runs: int = 5) -> list[Figure]:
             view.password_edit.setText("bench password 1")
             start = time.perf_counter()
             view.submit()
-            _wait(app, lambda: window.pages.currentWidget() is window.home_view)
+            _wait(app, lambda: window.home_view.isVisible())
             elapsed = time.perf_counter() - start
             window.lock()
             _wait(app, lambda: window.pages.currentWidget() is window.unlock_view

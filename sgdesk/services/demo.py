@@ -2,8 +2,9 @@
 
 Its sign-in is written into its key file (as a :class:`DemoHint`) and shown on the
 unlock screen, because a demo store must never hold real records. Everything is
-generated deterministically, so two demo stores hold the same content.
-Later record kinds (pupils, concerns, …) add their demo data here.
+generated deterministically, so two demo stores hold the same content (pupils,
+families and concerns come from :mod:`sgdesk.services.demo_records`).
+Later record kinds add their demo data here.
 """
 
 from __future__ import annotations
@@ -47,6 +48,11 @@ def create_demo_store(path: Path, clock: Clock = utc_now) -> Path:
     try:
         for name, login, role in DEMO_COLLEAGUES:
             users.add_user(session, name, login, role, DEMO_PASSWORD)
+        # Imported here: the demo's wording and story are only needed the one time a
+        # demo store is made, and importing them at start-up would slow the launch.
+        from sgdesk.services.demo_records import add_demo_records
+
+        add_demo_records(session, clock().astimezone().date())
     finally:
         session.lock()
         session.store.close()
