@@ -66,14 +66,20 @@ class PupilRepository:
         return str(row[0]) if row else None
 
     def list_entries(self) -> list[PupilListEntry]:
-        """Every pupil for the list, with their open concern count, in name order."""
+        """Every pupil for the list, with their open concern count, in name order.
+
+        The open concerns are counted first, through the status index, and joined
+        on: a per-pupil subquery would read every concern row (with its JSON body)
+        just to test its status — 3.7 s instead of 0.2 s on the reference store."""
         query = """
             SELECT p.id, p.sort_name, p.year_group, p.send_status, p.date_left IS NOT NULL,
-                   (SELECT count(*) FROM concern_children cc JOIN concerns c
-                      ON c.id = cc.concern_id
-                    WHERE cc.pupil_id = p.id AND c.status != 'closed'),
-                   p.family_id
-            FROM pupils p ORDER BY p.sort_name"""
+                   coalesce(o.n, 0), p.family_id
+            FROM pupils p LEFT JOIN (
+                SELECT cc.pupil_id, count(*) AS n
+                FROM concerns c JOIN concern_children cc ON cc.concern_id = c.id
+                WHERE c.status IN ('awaiting_review', 'open') GROUP BY cc.pupil_id
+            ) o ON o.pupil_id = p.id
+            ORDER BY p.sort_name"""
         return [
             PupilListEntry(r[0], r[1], r[2], SendStatus(r[3]), bool(r[4]), int(r[5]), r[6])
             for r in self._db.query(query)

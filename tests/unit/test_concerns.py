@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -19,9 +20,9 @@ from sgdesk.models.concerns import (
 )
 from sgdesk.models.errors import InvalidInput, PermissionDenied
 from sgdesk.models.users import Role
-from sgdesk.services import concerns, search
+from sgdesk.services import concerns, pupils, search
 from sgdesk.services.maintenance import verify_store
-from tests.helpers import WHEN, add_colleague, close, make_store, reopen
+from tests.helpers import WHEN, add_colleague, close, log_about, make_store, reopen
 from tests.helpers import add_pupil as pupil
 from tests.helpers import concern_content as content
 
@@ -170,4 +171,19 @@ def test_history_on_file_hides_a_change_to_another_childs_role(store_path: Path)
     assert "perpetrator" not in repr(record).lower()
     on_ben = concerns.concern_on_file(session, concern_id, ben.id)
     assert on_ben.current.changed == ("children", "facts")
+    close(session)
+
+
+def test_pupil_list_counts_concerns_awaiting_review_and_open_but_not_closed(
+        store_path: Path) -> None:
+    session, _ = make_store(store_path)
+    amy, ben = pupil(session, "Amy", "Example"), pupil(session, "Ben", "Example")
+    log_about(session, amy)  # awaiting review
+    reviewed, closed = log_about(session, amy), log_about(session, amy)
+    review = Review(Decision.MONITOR, "Watch for a pattern", "Jo Bloggs", "DSL", date(2026, 11, 3))
+    concerns.record_review(session, reviewed, review, 1)
+    concerns.record_review(session, closed, replace(review, outcome="Settled",
+                                                    closed_on=date(2026, 11, 4)), 1)
+    counts = {e.id: e.open_concerns for e in pupils.list_pupils(session)}
+    assert counts == {amy.id: 2, ben.id: 0}
     close(session)
