@@ -78,7 +78,7 @@ def record_leaving(session: Session, pupil_id: str, left_on: date, destination: 
                    base_version: int) -> int:
     """A pupil leaves: they stay on file, with the date and destination school."""
     record = get_pupil(session, pupil_id)
-    reason = f"Left the school{' for ' + destination if destination else ''}"
+    reason = f"Left the school (destination: {destination})" if destination else "Left the school"
     return amend_pupil(session, replace(record.pupil, date_left=left_on,
                                         destination_school=destination), reason, base_version)
 
