@@ -25,7 +25,7 @@ from sgdesk.models.errors import InvalidInput, PermissionDenied
 from sgdesk.models.users import Role
 from sgdesk.services.session import Session
 from sgdesk.storage import codec
-from sgdesk.storage.concerns_repo import ConcernRepository, OpenAction, StoredConcern
+from sgdesk.storage.concerns_repo import ConcernRepository, StoredConcern
 from sgdesk.storage.labels_repo import LabelRepository
 from sgdesk.storage.pupils_repo import PupilRepository
 from sgdesk.storage.users_repo import UserRepository
@@ -73,11 +73,39 @@ class ConcernFileRecord:
 
 
 @dataclass(frozen=True)
+class HomeConcern:
+    """One concern as a line of the home view: what the DSL needs to recognise it
+    and open it. ``children`` are display names in the order the concern lists
+    them (never their roles); ``pupil_id`` is the first child's, whose file the
+    concern opens on."""
+
+    id: str
+    pupil_id: str
+    children: tuple[str, ...]
+    happened_on: date
+    categories: tuple[str, ...]
+    reporter_name: str
+
+
+@dataclass(frozen=True)
+class HomeAction:
+    """An open action from a DSL review, with the concern it belongs to."""
+
+    description: str
+    owner: str
+    due: date
+    concern: HomeConcern
+
+
+@dataclass(frozen=True)
 class HomeLists:
-    awaiting_review: tuple[StoredConcern, ...]
-    overdue_actions: tuple[OpenAction, ...]
-    due_this_week: tuple[OpenAction, ...]
-    recently_logged: tuple[StoredConcern, ...]
+    """The home view's lists. Only reviewers (DSL, deputy) get the review queue and
+    actions; everyone who can open concerns gets the recently logged ones."""
+
+    awaiting_review: tuple[HomeConcern, ...]
+    overdue_actions: tuple[HomeAction, ...]
+    due_this_week: tuple[HomeAction, ...]
+    recently_logged: tuple[HomeConcern, ...]
 
 
 def _now(session: Session) -> datetime:
@@ -180,14 +208,38 @@ def concerns_on_file(session: Session, pupil_id: str) -> list[ConcernEntry]:
 
 
 def home_lists(session: Session, today: date) -> HomeLists:
-    """What the DSL's home view shows: all from indexed columns, in one go."""
+    """What the home view shows, read in one go: concerns from indexed columns, the
+    children's names in one query. Non-reviewers get the recently logged list only."""
     repo = ConcernRepository(session.db)
-    due = repo.open_actions_due_by(today + timedelta(days=7))
+    reviewer = session.user.role in REVIEWER_ROLES
+    waiting = repo.with_status("awaiting_review") if reviewer else []
+    due = repo.open_actions_due_by(today + timedelta(days=7)) if reviewer else []
+    recent = repo.recently_logged()
+    stored = {s.id: s for s in (*waiting, *recent)}
+    for concern_id in {a.concern_id for a in due} - stored.keys():
+        found = repo.get(concern_id)
+        if found is not None:
+            stored[concern_id] = found
+    child_ids = sorted({c.pupil_id for s in stored.values() for c in s.content.children})
+    names = {p.id: p.display_name
+             for p in PupilRepository(session.db).get_many(child_ids).values()}
+    lines = {concern_id: _home_concern(s, names) for concern_id, s in stored.items()}
+    actions = [HomeAction(a.description, a.owner, a.due, lines[a.concern_id])
+               for a in due if a.due and a.concern_id in lines]
     return HomeLists(
-        awaiting_review=tuple(repo.with_status("awaiting_review")),
-        overdue_actions=tuple(a for a in due if a.due and a.due < today),
-        due_this_week=tuple(a for a in due if a.due and a.due >= today),
-        recently_logged=tuple(repo.recently_logged()),
+        awaiting_review=tuple(lines[s.id] for s in waiting),
+        overdue_actions=tuple(a for a in actions if a.due < today),
+        due_this_week=tuple(a for a in actions if a.due >= today),
+        recently_logged=tuple(lines[s.id] for s in recent),
+    )
+
+
+def _home_concern(stored: StoredConcern, names: dict[str, str]) -> HomeConcern:
+    content = stored.content
+    return HomeConcern(
+        stored.id, content.children[0].pupil_id,
+        tuple(names.get(c.pupil_id, "a pupil") for c in content.children),
+        content.happened_at.astimezone().date(), content.categories, content.reporter_name,
     )
 
 

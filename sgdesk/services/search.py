@@ -9,16 +9,21 @@ from sgdesk.services.session import Session
 from sgdesk.storage.concerns_repo import ConcernRepository
 from sgdesk.storage.search_index import HIGHLIGHT_END, HIGHLIGHT_START, SearchIndex
 
+_WORD = re.compile(r"\w+", re.UNICODE)
+
 
 @dataclass(frozen=True)
 class SearchHit:
-    """``snippet`` alternates plain and highlighted text: [plain, hit, plain, hit, …]."""
+    """``snippet`` and ``title_parts`` alternate plain and highlighted text:
+    [plain, hit, plain, hit, …]. A word typed may match the title (names, date,
+    categories) rather than the body, so both carry highlights."""
 
     kind: str
     record_id: str
     title: str
     snippet: tuple[str, ...]
     pupil_ids: tuple[str, ...]
+    title_parts: tuple[str, ...] = ()
 
 
 def split_highlights(text: str) -> tuple[str, ...]:
@@ -33,12 +38,31 @@ def split_highlights(text: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
+def highlight_words(text: str, typed: str) -> tuple[str, ...]:
+    """Mark in ``text`` the words a search for ``typed`` matches, as FTS5 does: every
+    typed word whole, the last also as the start of a word. Same shape as
+    :func:`split_highlights`."""
+    words = [w.casefold() for w in _WORD.findall(typed)]
+    if not words:
+        return (text,)
+    whole, prefix = set(words), words[-1]
+    parts: list[str] = []
+    last = 0
+    for found in _WORD.finditer(text):
+        word = found.group().casefold()
+        if word in whole or word.startswith(prefix):
+            parts += [text[last:found.start()], found.group()]
+            last = found.end()
+    return (*parts, text[last:])
+
+
 def search(session: Session, text: str, limit: int = 50) -> list[SearchHit]:
     rows = SearchIndex(session.db).search(text, limit)
     children = ConcernRepository(session.db).children_of(
         [r.record_id for r in rows if r.kind == "concern"])
     return [
         SearchHit(r.kind, r.record_id, r.title, split_highlights(r.snippet),
-                  tuple(children.get(r.record_id, [r.record_id] if r.kind == "pupil" else [])))
+                  tuple(children.get(r.record_id, [r.record_id] if r.kind == "pupil" else [])),
+                  highlight_words(r.title, text))
         for r in rows
     ]

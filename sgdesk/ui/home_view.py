@@ -1,16 +1,32 @@
-"""The page shown once a store is unlocked.
+"""The home view: where you are, who you are signed in as, and what needs you.
 
-For now it says where you are and who you are signed in as. The body below the
-header is where the DSL's home lists (open concerns, referrals due, …) will go
-as those record kinds arrive.
+For the DSL and deputies: concerns awaiting review, overdue actions, actions due
+this week and what was logged recently. Colleagues who do not review (SENDCO,
+auditor) see the recently logged concerns. Every line opens its concern.
+The lists are read in one job on the database worker (:func:`home_lists`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sgdesk.services.concerns import HomeAction, HomeConcern, HomeLists
+from sgdesk.ui.record_text import day_text, names_text
+
+#: The most lines a list shows before it scrolls, so all four fit on one screen.
+VISIBLE_LINES = 6
 
 
 @dataclass(frozen=True)
@@ -22,7 +38,63 @@ class HomeDetails:
     role_label: str
 
 
+def concern_line(concern: HomeConcern) -> str:
+    parts = [names_text(concern.children), day_text(concern.happened_on),
+             ", ".join(concern.categories)]
+    return " — ".join(p for p in parts if p)
+
+
+def action_line(action: HomeAction) -> str:
+    owner = f" ({action.owner})" if action.owner else ""
+    return (f"Due {day_text(action.due)} — {action.description}{owner} — "
+            f"{names_text(action.concern.children)}")
+
+
+class HomeSection(QWidget):
+    """A heading, then either a list of lines that open concerns or a calm sentence
+    saying there is nothing."""
+
+    def __init__(self, title: str, empty_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel(title)
+        self.title.setObjectName("subheading")
+        self.empty = QLabel(empty_text)
+        self.empty.setObjectName("detail")
+        self.empty.setWordWrap(True)
+        self.list = QListWidget()
+        self.list.setObjectName("home_list")
+        self.list.setAccessibleName(title)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setWordWrap(True)
+        self.list.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 8)
+        layout.addWidget(self.title)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.list)
+
+    def set_lines(self, lines: list[tuple[str, HomeConcern]]) -> None:
+        self.list.clear()
+        for text, concern in lines:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, concern)
+            self.list.addItem(item)
+        self.empty.setVisible(not lines)
+        self.list.setVisible(bool(lines))
+        if lines:
+            rows = min(len(lines), VISIBLE_LINES)
+            height = sum(self.list.sizeHintForRow(r) for r in range(rows))
+            self.list.setFixedHeight(height + 2 * self.list.frameWidth() + 2)
+
+    def clear(self) -> None:
+        self.set_lines([])
+
+
 class HomeView(QWidget):
+    """Emits :attr:`concern_chosen` (concern id, pupil id whose file it opens on)."""
+
+    concern_chosen = Signal(str, str)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.school = QLabel()
@@ -32,36 +104,62 @@ class HomeView(QWidget):
         self.signed_in = QLabel()
         self.signed_in.setTextFormat(Qt.TextFormat.PlainText)
 
-        header = QVBoxLayout()
-        header.addWidget(self.school)
-        header.addWidget(self.signed_in)
-
         rule = QFrame()
         rule.setFrameShape(QFrame.Shape.HLine)
         rule.setFrameShadow(QFrame.Shadow.Sunken)
 
-        self.body = QVBoxLayout()
-        coming = QLabel(
-            "Your store is open and encrypted. Records — pupils, concerns, chronologies and "
-            "referrals — arrive in later versions of sgdesk."
-        )
-        coming.setWordWrap(True)
-        self.body.addWidget(coming)
-        self.body.addStretch(1)
+        self.awaiting_review = HomeSection("Concerns awaiting your review",
+                                           "Nothing is waiting for review.")
+        self.overdue_actions = HomeSection("Overdue actions", "No actions are overdue.")
+        self.due_this_week = HomeSection("Actions due this week",
+                                         "No actions are due in the next seven days.")
+        self.recently_logged = HomeSection("Recently logged",
+                                           "No concerns have been logged yet.")
+        self.sections = (self.awaiting_review, self.overdue_actions, self.due_this_week,
+                         self.recently_logged)
+        body = QWidget()
+        lists = QVBoxLayout(body)
+        lists.setContentsMargins(0, 0, 8, 0)
+        for section in self.sections:
+            lists.addWidget(section)
+            section.list.itemActivated.connect(self._chosen)
+            section.list.itemClicked.connect(self._chosen)
+        lists.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 28, 32, 28)
-        layout.setSpacing(12)
-        layout.addLayout(header)
+        layout.setContentsMargins(8, 0, 0, 0)
+        layout.setSpacing(8)
+        layout.addWidget(self.school)
+        layout.addWidget(self.signed_in)
         layout.addWidget(rule)
-        layout.addLayout(self.body, 1)
-        layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(scroll, 1)
 
     def show_details(self, details: HomeDetails) -> None:
         self.school.setText(details.school_name)
         self.signed_in.setText(f"Signed in as {details.display_name} ({details.role_label})")
 
+    def show_lists(self, lists: HomeLists, reviewer: bool) -> None:
+        """Fill the lists; the review queue and actions show for reviewers only."""
+        self.awaiting_review.set_lines([(concern_line(c), c) for c in lists.awaiting_review])
+        self.overdue_actions.set_lines([(action_line(a), a.concern)
+                                        for a in lists.overdue_actions])
+        self.due_this_week.set_lines([(action_line(a), a.concern) for a in lists.due_this_week])
+        self.recently_logged.set_lines([(concern_line(c), c) for c in lists.recently_logged])
+        for section in self.sections[:3]:
+            section.setVisible(reviewer)
+
     def clear(self) -> None:
         """Forget what was shown, so nothing lingers in the widget tree while locked."""
         self.school.clear()
         self.signed_in.clear()
+        for section in self.sections:
+            section.clear()
+
+    def _chosen(self, item: QListWidgetItem) -> None:
+        concern: HomeConcern = item.data(Qt.ItemDataRole.UserRole)
+        self.concern_chosen.emit(concern.id, concern.pupil_id)

@@ -42,8 +42,9 @@ from sgdesk.services.session import LockedStore, Session, UnlockResult
 from sgdesk.ui.clipboard_guard import clipboard_guard
 from sgdesk.ui.drafts import open_draftable_dialogs
 from sgdesk.ui.error_text import describe
-from sgdesk.ui.home_view import HomeDetails, HomeView
+from sgdesk.ui.home_view import HomeDetails
 from sgdesk.ui.idle_lock import Clock, IdleLockFilter
+from sgdesk.ui.records_workspace import RecordsWorkspace
 from sgdesk.ui.session_lock_watch import SessionLockWatcher
 from sgdesk.ui.unlock_view import UnlockView, plain_label
 from sgdesk.ui.worker import DbWorker
@@ -57,6 +58,8 @@ DEMO_BUSY_TEXT = "Preparing a demo store of fictional pupils…"
 #: follow the system's scaling.
 STYLE = """
 QLabel#heading { font-size: 16pt; font-weight: 600; }
+QLabel#subheading { font-size: 11pt; font-weight: 600; }
+QListWidget#home_list::item { padding: 3px 2px; }
 QLabel#busy { font-size: 12pt; }
 QLabel#store_name { font-weight: 600; }
 QLabel#detail { color: #4d4d4d; }
@@ -120,15 +123,16 @@ class MainWindow(QMainWindow):
 
         self.setWindowTitle("sgdesk — locked")
         self.setStyleSheet(STYLE)
-        self.resize(920, 640)
+        self.resize(1120, 720)
 
         self.unlock_view = UnlockView(self.worker)
         self.busy_label = plain_label(object_name="busy")
         self.busy_label.setWordWrap(False)
         self.busy_page = self._build_busy_page()
-        self.home_view = HomeView()
+        self.workspace = RecordsWorkspace(self.worker)
+        self.home_view = self.workspace.home_view
         self.pages = QStackedWidget()
-        for page in (self.unlock_view, self.busy_page, self.home_view):
+        for page in (self.unlock_view, self.busy_page, self.workspace):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
         self.statusBar()
@@ -138,6 +142,7 @@ class MainWindow(QMainWindow):
         self.unlock_view.open_other_requested.connect(self.choose_store_to_open)
         self.unlock_view.new_store_requested.connect(self.new_store)
         self.unlock_view.retry_requested.connect(self.open_store)
+        self.workspace.problem.connect(self.statusBar().showMessage)
 
         self._build_menus()
         self.idle_filter = IdleLockFilter(clock=idle_clock,
@@ -177,8 +182,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        # Ctrl+N logs a concern (what a DSL does daily); a new store is rare.
         self.new_store_action = self._action("&New store…", self.new_store,
-                                             QKeySequence(QKeySequence.StandardKey.New))
+                                             QKeySequence("Ctrl+Shift+N"))
         self.open_store_action = self._action("&Open store…", self.choose_store_to_open,
                                               QKeySequence(QKeySequence.StandardKey.Open))
         self.backup_action = self._action("&Back up store…", self.choose_backup_file)
@@ -200,7 +206,10 @@ class MainWindow(QMainWindow):
         account_menu.addActions([self.change_password_action, self.users_action,
                                  self.settings_action])
 
-        help_menu = bar.addMenu("&Help")
+        records_menu = bar.addMenu("&Records")
+        records_menu.addActions(self.workspace.actions_for_menu)
+
+        help_menu = bar.addMenu("Hel&p")  # Alt+H is Home
         help_menu.addAction(self._action("&About sgdesk", self.show_about))
 
     def _update_actions(self) -> None:
@@ -319,8 +328,8 @@ class MainWindow(QMainWindow):
     def _show_home(self, session: Session, details: HomeDetails, idle_minutes: int) -> None:
         if session is not self._session:  # locked again before the home page was ready
             return
-        self.home_view.show_details(details)
-        self.pages.setCurrentWidget(self.home_view)
+        self.workspace.start(session, details)
+        self.pages.setCurrentWidget(self.workspace)
         self.setWindowTitle(f"sgdesk — {details.school_name}")
         self.idle_filter.set_timeout_minutes(idle_minutes)
         self.idle_filter.set_enabled(True)
@@ -357,7 +366,7 @@ class MainWindow(QMainWindow):
                 kept.append((dialog.draft_kind, dialog.draft_ref, state))
         self._close_dialogs()
         clipboard_guard().clear_if_ours()
-        self.home_view.clear()
+        self.workspace.clear()
         self._update_actions()
         self.worker.run(lambda: _save_drafts_and_lock(session, kept), on_error=self._report)
         log.info("locking (%d drafts kept)", len(kept))

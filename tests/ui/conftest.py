@@ -7,12 +7,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QAbstractListModel
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from sgdesk.services.locations import AppLocations
 from sgdesk.services.session import Session
-from sgdesk.ui.home_view import HomeView
 from sgdesk.ui.idle_lock import Clock
 from sgdesk.ui.main_window import MainWindow
 from sgdesk.ui.worker import DbWorker
@@ -78,14 +78,54 @@ def wait_for_unlock_form(qtbot: QtBot, window: MainWindow) -> None:
 
 def unlock(qtbot: QtBot, window: MainWindow, login: str = DSL_LOGIN,
            password: str = DSL_PASSWORD) -> None:
-    """Type the sign-in as a person would and wait for the home page."""
+    """Type the sign-in as a person would and wait for the records workspace, home
+    view showing."""
     wait_for_unlock_form(qtbot, window)
     view = window.unlock_view
     view.user_edit.setText(login)
     view.password_edit.clear()
     qtbot.keyClicks(view.password_edit, password)
     view.unlock_button.click()
-    qtbot.waitUntil(lambda: isinstance(window.pages.currentWidget(), HomeView))
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.workspace
+                    and window.home_view.isVisible())
+
+
+def unlocked_on(qtbot: QtBot, make_window: WindowFactory, store: Path,
+                login: str = DSL_LOGIN, password: str = DSL_PASSWORD) -> MainWindow:
+    """A window on ``store`` (closed), unlocked, with its first lists read."""
+    window = make_window()
+    window.open_store(store)
+    unlock(qtbot, window, login, password)
+    wait_idle(qtbot, window)
+    return window
+
+
+def widget_texts(root: QWidget) -> list[str]:
+    """Every text a person or a screen reader could get from ``root``'s widget tree:
+    labels, fields, buttons, tab titles, combo box choices and every cell of every
+    item view. Used to prove what is (and is not) on screen."""
+    texts = [root.windowTitle()]
+    for widget in [root, *root.findChildren(QWidget)]:
+        for getter in ("text", "toPlainText", "placeholderText", "accessibleName",
+                       "accessibleDescription", "toolTip"):
+            value = getattr(widget, getter, None)
+            if callable(value):
+                try:
+                    found = value()
+                except TypeError:  # a text(index) kind of getter
+                    continue
+                if isinstance(found, str) and found:
+                    texts.append(found)
+        if isinstance(widget, QTabWidget):
+            texts += [widget.tabText(i) for i in range(widget.count())]
+        if isinstance(widget, QComboBox):
+            texts += [widget.itemText(i) for i in range(widget.count())]
+        if isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            columns = 1 if isinstance(model, QAbstractListModel) else model.columnCount()
+            texts += [str(model.index(r, c).data() or "")
+                      for r in range(model.rowCount()) for c in range(columns)]
+    return texts
 
 
 def wait_idle(qtbot: QtBot, window: MainWindow) -> None:

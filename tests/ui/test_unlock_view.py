@@ -94,7 +94,7 @@ def test_enter_in_the_password_field_unlocks(
     qtbot.keyClicks(view.password_edit, "correct horse battery")
     qtbot.keyClick(view.password_edit, "\r")
     qtbot.waitUntil(lambda: window.session is not None
-                    and window.pages.currentWidget() is window.home_view)
+                    and window.home_view.isVisible())
 
 
 def test_demo_store_shows_its_banner_with_the_sign_in(
@@ -227,7 +227,7 @@ def test_a_backup_made_before_an_upgrade_is_mentioned(
     opened = window.worker.run(lambda: store.unlock(DSL_LOGIN, DSL_PASSWORD)).result(timeout=30)
     backup = closed_store.with_name("records-before-v2.sgdesk")
     window.unlock_view.unlocked.emit(UnlockResult(opened.session, backup))
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.home_view)
+    qtbot.waitUntil(lambda: window.home_view.isVisible())
     message = window.statusBar().currentMessage()
     assert "A backup was made first: records-before-v2.sgdesk" in message
     assert str(backup.parent) not in message

@@ -1,0 +1,254 @@
+"""The records workspace shown while a store is unlocked: the search box across the
+top, the pupil list on the left, and on the right the home view, a pupil's record
+or the search results.
+
+Keyboard first: Ctrl+F goes to the search box (Down moves into the results, Enter
+opens the first, Esc clears it), Alt+H goes home, Ctrl+N logs a concern for the
+open pupil. Every read runs on the database worker; :meth:`clear` empties every
+widget when the store locks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLineEdit,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sgdesk.services import concerns, pupils
+from sgdesk.services.concerns import REVIEWER_ROLES, HomeLists
+from sgdesk.services.session import Session
+from sgdesk.ui.error_text import describe
+from sgdesk.ui.home_view import HomeDetails, HomeView
+from sgdesk.ui.pupil_list_view import PupilListView
+from sgdesk.ui.pupil_record_view import CONCERNS_TAB, PupilRecordView, open_concern_dialog
+from sgdesk.ui.search_view import SearchView
+from sgdesk.ui.worker import DbWorker
+
+
+def read_home_lists(session: Session) -> HomeLists:
+    """Worker job: the home view's lists as of today (local time)."""
+    return concerns.home_lists(session, session.db.clock().astimezone().date())
+
+
+class RecordsWorkspace(QWidget):
+    """Emits :attr:`problem` with words for the status bar when a read failed."""
+
+    problem = Signal(str)
+
+    def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._worker = worker
+        self._session: Session | None = None
+        #: Bumped on start and clear, so answers for an earlier session are dropped.
+        self._generation = 0
+
+        self.home_action = self._action("&Home", "Alt+H", self.show_home)
+        self.find_action = self._action("&Find…", QKeySequence.StandardKey.Find,
+                                        self.focus_search)
+        self.log_concern_action = self._action("&Log a concern…", "Ctrl+N",
+                                               self._log_concern)
+        self.add_pupil_action = self._action("&Add pupil…", None, self.add_pupil)
+
+        self.home_button = QToolButton()
+        self.home_button.setDefaultAction(self.home_action)
+        self.home_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.home_button.setToolTip("Back to the home view (Alt+H)")
+        self.search_field = QLineEdit()
+        self.search_field.setPlaceholderText("Search pupils and concerns (Ctrl+F)")
+        self.search_field.setAccessibleName("Search pupils and concerns")
+        self.search_field.setClearButtonEnabled(True)
+        top = QHBoxLayout()
+        top.addWidget(self.home_button)
+        top.addWidget(self.search_field, 1)
+
+        self.pupil_list = PupilListView()
+        self.home_view = HomeView()
+        self.record_view = PupilRecordView(worker)
+        self.search_view = SearchView(worker, self.pupil_list.name_of)
+        self.right = QStackedWidget()
+        for page in (self.home_view, self.record_view, self.search_view):
+            self.right.addWidget(page)
+        splitter = QSplitter()
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.pupil_list)
+        splitter.addWidget(self.right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([380, 700])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+
+        self.search_field.textChanged.connect(self._search_changed)
+        self.search_field.installEventFilter(self)
+        self.search_field.returnPressed.connect(self.search_view.open_first)
+        self.pupil_list.pupil_chosen.connect(self.open_pupil)
+        self.pupil_list.add_requested.connect(self.add_pupil)
+        self.search_view.pupil_chosen.connect(self.open_pupil)
+        self.search_view.concern_chosen.connect(self._open_found_concern)
+        self.home_view.concern_chosen.connect(self._open_home_concern)
+        self.record_view.changed.connect(self.refresh)
+        self.right.currentChanged.connect(self._set_actions_enabled)
+        self._set_actions_enabled()
+
+    def _action(self, text: str, shortcut: str | QKeySequence.StandardKey | None,
+                slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    @property
+    def actions_for_menu(self) -> list[QAction]:
+        return [self.home_action, self.find_action, self.log_concern_action,
+                self.add_pupil_action]
+
+    # -- session ----------------------------------------------------------------------
+    def start(self, session: Session, details: HomeDetails) -> None:
+        """Show the home view for a freshly unlocked session and read the lists."""
+        self._session = session
+        self._generation += 1
+        self.home_view.show_details(details)
+        self.record_view.start(session)
+        self.search_view.start(session)
+        self.pupil_list.add_button.setVisible(session.user.role.can_write)
+        self.right.setCurrentWidget(self.home_view)
+        self._set_actions_enabled()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the pupil list and the home lists (after anything was saved)."""
+        session = self._session
+        if session is None:
+            return
+        self._worker.run(lambda: pupils.list_pupils(session),
+                         on_done=self._while_current(self.pupil_list.set_entries),
+                         on_error=self._while_current(self._report))
+        self._worker.run(lambda: read_home_lists(session),
+                         on_done=self._while_current(self._show_home),
+                         on_error=self._while_current(self._report))
+
+    def clear(self) -> None:
+        """Empty every view: no child's data stays in the widget tree once locked."""
+        self._session = None
+        self._generation += 1
+        self.search_field.clear()
+        self.search_view.clear()
+        self.pupil_list.clear()
+        self.record_view.clear()
+        self.home_view.clear()
+        self.right.setCurrentWidget(self.home_view)
+        self._set_actions_enabled()
+
+    def _while_current[T](self, show: Callable[[T], None]) -> Callable[[T], None]:
+        """A worker callback that does nothing if the session ended (or restarted)
+        since the job was queued."""
+        generation = self._generation
+
+        def call(value: T) -> None:
+            if generation == self._generation:
+                show(value)
+
+        return call
+
+    def _show_home(self, lists: HomeLists) -> None:
+        if self._session is not None:
+            self.home_view.show_lists(lists, self._session.user.role in REVIEWER_ROLES)
+
+    def _report(self, exc: BaseException) -> None:
+        self.problem.emit(describe(exc))
+
+    def _set_actions_enabled(self) -> None:
+        session = self._session
+        writer = session is not None and session.user.role.can_write
+        for action in (self.home_action, self.find_action):
+            action.setEnabled(session is not None)
+        self.add_pupil_action.setEnabled(writer)
+        self.log_concern_action.setEnabled(writer and self._record_shown())
+
+    def _record_shown(self) -> bool:
+        return (self.right.currentWidget() is self.record_view
+                and self.record_view.pupil_id is not None)
+
+    # -- navigation -------------------------------------------------------------------
+    def show_home(self) -> None:
+        self.right.setCurrentWidget(self.home_view)
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    def open_pupil(self, pupil_id: str, tab: int | None = None,
+                   then_open_concern: str | None = None) -> None:
+        self.record_view.show_pupil(pupil_id, tab, then_open_concern)
+        self.right.setCurrentWidget(self.record_view)
+        self._set_actions_enabled()  # the page may already have been showing
+
+    def _open_found_concern(self, concern_id: str, pupil_ids: tuple[str, ...]) -> None:
+        """A concern found by search opens on the open pupil's file if it involves
+        them, else on the first child's."""
+        current = self.record_view.pupil_id
+        pupil_id = current if current in pupil_ids else pupil_ids[0]
+        self.open_pupil(pupil_id, CONCERNS_TAB, concern_id)
+
+    def _open_home_concern(self, concern_id: str, pupil_id: str) -> None:
+        if self._session is not None:
+            open_concern_dialog(self._worker, self._session, concern_id, pupil_id, self,
+                                self._concern_changed)
+
+    def _concern_changed(self) -> None:
+        self.refresh()
+        if self.record_view.pupil_id is not None:
+            self.record_view.reload()
+
+    def _log_concern(self) -> None:
+        if self._record_shown():
+            self.record_view.log_concern()
+
+    def add_pupil(self) -> None:
+        from sgdesk.ui.dialogs.pupil_form import PupilFormDialog
+
+        if self._session is None or not self._session.user.role.can_write:
+            return
+        dialog = PupilFormDialog(self._worker, self._session, None, self)
+        dialog.saved.connect(self._pupil_added)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def _pupil_added(self, pupil_id: str) -> None:
+        self.refresh()
+        self.open_pupil(pupil_id)
+
+    # -- search -----------------------------------------------------------------------
+    def _search_changed(self, text: str) -> None:
+        self.search_view.search(text)
+        if text.strip():
+            self.right.setCurrentWidget(self.search_view)
+        elif self.right.currentWidget() is self.search_view:
+            self.right.setCurrentWidget(self.record_view if self.record_view.pupil_id
+                                        else self.home_view)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """In the search box: Down moves into the results, Esc clears the search."""
+        if watched is self.search_field and isinstance(event, QKeyEvent) \
+                and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Down and self.search_view.model.rowCount():
+                self.search_view.focus_results()
+                return True
+            if event.key() == Qt.Key.Key_Escape and self.search_field.text():
+                self.search_field.clear()
+                return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,141 @@
+"""The home view's lists and search as you type, in the main window on real
+encrypted stores."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QListWidget
+from pytestqt.qtbot import QtBot
+
+from sgdesk.models.concerns import Action, Decision, Review
+from sgdesk.models.users import Role
+from sgdesk.services import concerns
+from sgdesk.ui.main_window import MainWindow
+from sgdesk.ui.search_view import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, HTML_ROLE, highlighted_html
+from tests.helpers import add_colleague, add_pupil, close, log_about, make_store
+from tests.ui.conftest import WindowFactory, shot, unlocked_on, wait_idle, widget_texts
+
+TODAY = date.today()
+
+
+def make_concerns(path: Path) -> None:
+    """Amy has a concern awaiting review; Ben's was reviewed with one overdue action
+    and one due in two days."""
+    session, _ = make_store(path)
+    amy = add_pupil(session, "Amy", "Example", year_group="Year 3")
+    ben = add_pupil(session, "Ben", "Sample", year_group="Year 5")
+    log_about(session, amy, facts="A bruise on the left forearm, seen at lunch")
+    reviewed = log_about(session, ben, facts="Said he sleeps on the sofa")
+    actions = (Action("Call his mother", "Jo Bloggs", TODAY - timedelta(days=3)),
+               Action("Check in with Ben", "Jo Bloggs", TODAY + timedelta(days=2)))
+    concerns.record_review(session, reviewed, Review(
+        Decision.MONITOR, "Watch for a pattern", "Jo Bloggs", "DSL", TODAY, actions), 1)
+    add_colleague(session, "sendco", Role.SENDCO)
+    close(session)
+
+
+def lines(section_list: QListWidget) -> list[str]:
+    return [section_list.item(r).text() for r in range(section_list.count())]
+
+
+def test_home_lists_what_awaits_the_dsl(
+    qtbot: QtBot, make_window: WindowFactory, store_path: Path
+) -> None:
+    make_concerns(store_path)
+    window = unlocked_on(qtbot, make_window, store_path)
+    home = window.home_view
+    qtbot.waitUntil(lambda: home.recently_logged.list.count() == 2)
+    assert lines(home.awaiting_review.list) == ["Amy Example — 2 Nov 2026 — Neglect"]
+    due = TODAY - timedelta(days=3)
+    assert lines(home.overdue_actions.list) == [
+        f"Due {due.day} {due:%b %Y} — Call his mother (Jo Bloggs) — Ben Sample"]
+    assert lines(home.due_this_week.list)[0].startswith("Due ")
+    assert "Check in with Ben" in lines(home.due_this_week.list)[0]
+    assert not home.awaiting_review.empty.isVisible()
+    shot(window, "home_view_dsl")
+
+
+def test_a_sendco_sees_recent_concerns_only_and_calm_empty_states(
+    qtbot: QtBot, make_window: WindowFactory, store_path: Path
+) -> None:
+    make_concerns(store_path)
+    window = unlocked_on(qtbot, make_window, store_path, "sendco", "colleague password")
+    home = window.home_view
+    qtbot.waitUntil(lambda: home.recently_logged.list.count() == 2)
+    for section in (home.awaiting_review, home.overdue_actions, home.due_this_week):
+        assert not section.isVisible()
+    texts = " ".join(widget_texts(home))
+    assert "Call his mother" not in texts
+
+
+def test_an_empty_store_says_so_calmly(
+    qtbot: QtBot, make_window: WindowFactory, store_path: Path
+) -> None:
+    session, _ = make_store(store_path)
+    close(session)
+    window = unlocked_on(qtbot, make_window, store_path)
+    home = window.home_view
+    assert home.awaiting_review.empty.isVisible()
+    assert home.awaiting_review.empty.text() == "Nothing is waiting for review."
+    assert not home.awaiting_review.list.isVisible()
+    shot(window, "home_view_empty")
+
+
+def search_for(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    """Ctrl+F, then type as a person does; wait for the answer to what was typed."""
+    workspace = window.workspace
+    qtbot.keyClick(workspace.pupil_list.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.focusWidget() is workspace.search_field
+    with qtbot.waitSignal(workspace.search_view.results_shown, timeout=5000):
+        qtbot.keyClicks(workspace.search_field, text)
+
+
+def test_search_finds_typed_text_and_highlights_it(
+    qtbot: QtBot, make_window: WindowFactory, store_path: Path
+) -> None:
+    make_concerns(store_path)
+    window = unlocked_on(qtbot, make_window, store_path)
+    search_for(qtbot, window, "forea")
+    view = window.workspace.search_view
+    assert view.isVisible()
+    assert view.model.rowCount() == 1
+    first = view.model.index(0)
+    assert first.data().startswith("Concern about Example, Amy")
+    assert f"{HIGHLIGHT_OPEN}forearm{HIGHLIGHT_CLOSE}" in first.data(HTML_ROLE)
+    shot(window, "search_results")
+
+    window.workspace.search_field.clear()
+    search_for(qtbot, window, "Ben")
+    assert view.model.index(0).data().startswith("Pupil")
+    qtbot.keyClick(window.workspace.search_field, Qt.Key.Key_Down)
+    assert window.focusWidget() is view.results
+    qtbot.keyClick(view.results, Qt.Key.Key_Return)
+    record = window.workspace.record_view
+    qtbot.waitUntil(lambda: record.isVisible() and record.name.text() == "Ben Sample")
+
+
+def test_a_stale_answer_never_replaces_a_newer_search(
+    qtbot: QtBot, make_window: WindowFactory, store_path: Path
+) -> None:
+    make_concerns(store_path)
+    window = unlocked_on(qtbot, make_window, store_path)
+    workspace = window.workspace
+    gate = threading.Event()
+    window.worker.run(gate.wait)  # hold the worker so the search waits in the queue
+    qtbot.keyClicks(workspace.search_field, "forearm")
+    qtbot.waitUntil(lambda: workspace.search_view.status.text() == "Searching…")
+    qtbot.keyClick(workspace.search_field, Qt.Key.Key_Escape)  # cleared before it ran
+    assert workspace.search_field.text() == ""
+    gate.set()
+    wait_idle(qtbot, window)
+    assert workspace.search_view.model.rowCount() == 0
+    assert window.home_view.isVisible()
+
+
+def test_snippets_are_escaped_before_highlighting() -> None:
+    assert highlighted_html(("a <b>", "x&y", " end")) == (
+        f"a &lt;b&gt;{HIGHLIGHT_OPEN}x&amp;y{HIGHLIGHT_CLOSE} end")
