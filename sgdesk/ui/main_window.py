@@ -208,6 +208,10 @@ class MainWindow(QMainWindow):
 
         records_menu = bar.addMenu("&Records")
         records_menu.addActions(self.workspace.actions_for_menu)
+        records_menu.addSeparator()
+        self.adult_register_action = self._action(
+            "&Allegations and low-level concerns about adults…", self.open_adult_register)
+        records_menu.addAction(self.adult_register_action)
 
         help_menu = bar.addMenu("Hel&p")  # Alt+H is Home
         help_menu.addAction(self._action("&About sgdesk", self.show_about))
@@ -220,7 +224,8 @@ class MainWindow(QMainWindow):
         for action in (self.backup_action, self.verify_action, self.lock_action,
                        self.change_password_action):
             action.setEnabled(unlocked)
-        for action in (self.users_action, self.settings_action):
+        # The adult register is the DSL's alone, like user admin (the service checks too).
+        for action in (self.users_action, self.settings_action, self.adult_register_action):
             action.setEnabled(is_dsl)
 
     # -- state ----------------------------------------------------------------------
@@ -470,6 +475,12 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.worker, self._session, self)
         dialog.idle_minutes_changed.connect(self.idle_filter.set_timeout_minutes)
         self._open_dialog(dialog)
+
+    def open_adult_register(self) -> None:
+        from sgdesk.ui.dialogs.adult_register_dialog import AdultRegisterDialog
+
+        if self._session is not None:
+            self._open_dialog(AdultRegisterDialog(self.worker, self._session, self))
 
     def show_about(self) -> None:
         box = QMessageBox(QMessageBox.Icon.NoIcon, "About sgdesk",

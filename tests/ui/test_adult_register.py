@@ -23,8 +23,8 @@ from sgdesk.ui.dialogs.adult_concern_form import AdultConcernForm
 from sgdesk.ui.dialogs.adult_register_dialog import AdultRegisterDialog
 from sgdesk.ui.form_helpers import set_next_answer
 from sgdesk.ui.worker import DbWorker
-from tests.helpers import WHEN, add_colleague, close, reopen
-from tests.ui.conftest import on_worker, shot, shown
+from tests.helpers import WHEN, add_colleague, close, make_store, reopen
+from tests.ui.conftest import WindowFactory, on_worker, shot, shown, unlock, unlocked_on
 
 
 def low_level(name: str, **changes: object) -> AdultConcern:
@@ -182,3 +182,18 @@ def test_typed_text_survives_a_lock_as_a_draft(
     qtbot.keyClick(again, Qt.Key.Key_Escape)
     assert not again.isVisible()
     qtbot.waitUntil(lambda: worker.pending == 0)
+
+
+def test_the_records_menu_opens_the_register_for_the_dsl_only(
+        qtbot: QtBot, make_window: WindowFactory, store_path: Path) -> None:
+    session, _ = make_store(store_path)
+    add_colleague(session, "deputy", Role.DEPUTY_DSL)
+    close(session)
+    window = unlocked_on(qtbot, make_window, store_path, "deputy", "colleague password")
+    assert not window.adult_register_action.isEnabled()
+    window.lock()
+    unlock(qtbot, window)
+    assert window.adult_register_action.isEnabled()
+    window.adult_register_action.trigger()
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in
+                                window.findChildren(AdultRegisterDialog)))
