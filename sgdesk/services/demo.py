@@ -50,9 +50,12 @@ def create_demo_store(path: Path, clock: Clock = utc_now) -> Path:
             users.add_user(session, name, login, role, DEMO_PASSWORD)
         # Imported here: the demo's wording and story are only needed the one time a
         # demo store is made, and importing them at start-up would slow the launch.
+        from sgdesk.services.demo_body_maps import add_demo_body_maps
         from sgdesk.services.demo_records import add_demo_records
 
-        add_demo_records(session, clock().astimezone().date())
+        today = clock().astimezone().date()
+        add_demo_records(session, today)
+        add_demo_body_maps(session, today)
     finally:
         session.lock()
         session.store.close()

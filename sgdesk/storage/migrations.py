@@ -196,6 +196,35 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        4,
+        "body maps with their versions, and each map's marks by site",
+        (
+            """CREATE TABLE body_maps (
+                id TEXT PRIMARY KEY,
+                version INTEGER NOT NULL,
+                pupil_id TEXT NOT NULL REFERENCES pupils (id),
+                concern_id TEXT REFERENCES concerns (id),
+                completed_at TEXT NOT NULL,
+                body TEXT NOT NULL
+            ) STRICT""",
+            "CREATE INDEX body_maps_by_pupil ON body_maps (pupil_id, completed_at)",
+            """CREATE INDEX body_maps_by_concern ON body_maps (concern_id, completed_at)
+               WHERE concern_id IS NOT NULL""",
+            _VERSION_TABLE.format(name="body_map"),
+            *_append_only("body_map_versions"),
+            """CREATE TABLE body_map_marks (
+                map_id TEXT NOT NULL REFERENCES body_maps (id),
+                number INTEGER NOT NULL,
+                view TEXT NOT NULL,
+                site TEXT NOT NULL,
+                mark_type TEXT NOT NULL,
+                seen_at TEXT NOT NULL,
+                PRIMARY KEY (map_id, number)
+            ) STRICT, WITHOUT ROWID""",
+            "CREATE INDEX body_map_marks_by_site ON body_map_marks (site, seen_at)",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

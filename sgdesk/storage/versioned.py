@@ -30,7 +30,7 @@ class VersionedTable:
     """The main-table/versions-table pair for one record kind (``name`` = "pupil")."""
 
     def __init__(self, db: Database, name: str) -> None:
-        if name not in ("pupil", "concern", "adult_concern"):
+        if name not in ("pupil", "concern", "adult_concern", "body_map"):
             raise ValueError(name)
         self._db = db
         self.table = f"{name}s"

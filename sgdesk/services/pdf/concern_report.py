@@ -7,14 +7,15 @@ stood before, so a reader can see what was first written.
 
 Everything is printed from *this pupil's* file: :func:`concern_on_file` applies
 the label-leak rule to every version, so another child in the concern appears
-without their role, and by name only where the DSL chose to show it.
+without their role, and by name only where the DSL chose to show it. The body
+maps made for the concern follow, this pupil's only.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from itertools import pairwise
 
 from reportlab.lib.styles import ParagraphStyle
@@ -29,7 +30,6 @@ from sgdesk.models.concerns import (
     InvolvedChild,
     Review,
 )
-from sgdesk.models.pupils import Pupil
 from sgdesk.services.concerns import (
     ConcernEntry,
     ConcernFileRecord,
@@ -37,10 +37,10 @@ from sgdesk.services.concerns import (
     concern_on_file,
     concerns_on_file,
 )
+from sgdesk.services.pdf.body_map_report import concern_body_maps
 from sgdesk.services.pdf.layout import (
     HEADING_ROOM,
     STYLES,
-    DocumentFrame,
     boxed,
     data_table,
     heading,
@@ -48,6 +48,13 @@ from sgdesk.services.pdf.layout import (
     para,
     render_pdf,
     text_paras,
+)
+from sgdesk.services.pdf.record_parts import (
+    LABEL_WIDTH,
+    day_text,
+    pupil_identifiers,
+    record_frame,
+    when_text,
 )
 from sgdesk.services.pupils import get_pupil
 from sgdesk.services.session import Session
@@ -61,7 +68,6 @@ NOTHING_RECORDED = "Nothing recorded."
 NAME_WITHHELD = "Another child (name withheld)"
 OPINION_NOTE = "This is the writer's opinion and professional judgement, not a record of fact."
 _SUMMARY_CHARS = 200
-_LABEL_WIDTH = 42 * mm
 
 _STATUS_LABELS = {
     "awaiting_review": "Awaiting the DSL's review",
@@ -94,7 +100,7 @@ def concern_pdf(session: Session, concern_id: str, pupil_id: str) -> bytes:
     shown = record.current.on_file
     content = shown.content
     story: list[Flowable] = [
-        *_identifiers(pupil),
+        *pupil_identifiers(pupil),
         *heading("Summary"),
         _summary(record, shown),
     ]
@@ -103,7 +109,8 @@ def concern_pdf(session: Session, concern_id: str, pupil_id: str) -> bytes:
     story += [*heading(FIELD_LABELS["immediate_action"]), *_text(content.immediate_action)]
     story += _review(content.review)
     story += _amendments(record)
-    return render_pdf(_frame(session, CONCERN_TITLE, CONCERN_KIND), story)
+    story += concern_body_maps(session, concern_id, pupil_id)
+    return render_pdf(record_frame(session, CONCERN_TITLE, CONCERN_KIND), story)
 
 
 def concern_list_pdf(session: Session, pupil_id: str) -> bytes:
@@ -112,7 +119,7 @@ def concern_list_pdf(session: Session, pupil_id: str) -> bytes:
     pupil = get_pupil(session, pupil_id).pupil
     entries = sorted(concerns_on_file(session, pupil_id),
                      key=lambda e: (e.on_file.content.happened_at, e.logged_at))
-    story: list[Flowable] = [*_identifiers(pupil), *heading(f"Concerns ({len(entries)})")]
+    story: list[Flowable] = [*pupil_identifiers(pupil), *heading(f"Concerns ({len(entries)})")]
     if not entries:
         story.append(para("No concerns are on this pupil's file.", STYLES.body))
     else:
@@ -124,55 +131,10 @@ def concern_list_pdf(session: Session, pupil_id: str) -> bytes:
             [_list_row(entry) for entry in entries],
             [27 * mm, 40 * mm, 26 * mm, None, 36 * mm, 27 * mm, 21 * mm],
         ))
-    return render_pdf(_frame(session, LIST_TITLE, LIST_KIND, landscape=True), story)
-
-
-def _frame(session: Session, title: str, kind: str, *, landscape: bool = False) -> DocumentFrame:
-    user = session.user
-    return DocumentFrame(
-        title=title,
-        kind=kind,
-        produced_by=f"{user.display_name} ({user.role.label})",
-        produced_at=session.db.clock().astimezone(),
-        landscape=landscape,
-    )
+    return render_pdf(record_frame(session, LIST_TITLE, LIST_KIND, landscape=True), story)
 
 
 # -- shared parts -----------------------------------------------------------------------
-def _identifiers(pupil: Pupil) -> list[Flowable]:
-    if pupil.date_of_birth:
-        born = _day(pupil.date_of_birth)
-    elif pupil.expected_date_of_birth:
-        born = f"Expected {_day(pupil.expected_date_of_birth)}"
-    else:
-        born = "Not recorded"
-    send = pupil.send_status.label
-    if pupil.send_since:
-        send += f" since {_day(pupil.send_since)}"
-    rows = [
-        ("Legal name", pupil.legal_name),
-        ("Preferred name", pupil.preferred_name or "None given"),
-        ("Date of birth", born),
-        ("UPN", pupil.upn or "Not recorded"),
-        ("Year / form", " / ".join(p for p in (pupil.year_group, pupil.form) if p)
-         or "Not recorded"),
-        ("SEND status", send),
-    ]
-    if pupil.date_left:
-        rows.append(("Left the school", f"{_day(pupil.date_left)}"
-                     + (f", for {pupil.destination_school}" if pupil.destination_school else "")))
-    return [*heading("Pupil"), key_value_table(rows, _LABEL_WIDTH)]
-
-
-def _when(moment: datetime) -> str:
-    """dd/mm/yyyy HH:mm in local time, like the "Produced by" line."""
-    return moment.astimezone().strftime("%d/%m/%Y %H:%M")
-
-
-def _day(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def _status(status: str) -> str:
     return _STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
 
@@ -192,8 +154,8 @@ def _summary(record: ConcernFileRecord, shown: ConcernOnFile) -> Table:
     others += [NAME_WITHHELD] * sum(1 for o in shown.other_children if not o.shown_name)
     amended = len(record.versions) > 1
     rows = [
-        (FIELD_LABELS["happened_at"], _when(content.happened_at)),
-        (FIELD_LABELS["noticed_at"], _when(content.noticed_at)),
+        (FIELD_LABELS["happened_at"], when_text(content.happened_at)),
+        (FIELD_LABELS["noticed_at"], when_text(content.noticed_at)),
         (FIELD_LABELS["location"], content.location or "Not recorded"),
         (FIELD_LABELS["reporter_name"], f"{content.reporter_name} ({content.reporter_role})"),
         ("This child's role", shown.this_child_role.label),
@@ -204,7 +166,7 @@ def _summary(record: ConcernFileRecord, shown: ConcernOnFile) -> Table:
         ("Version", f"{record.current.number}: amended, see Amendments" if amended
          else f"{record.current.number}: not amended"),
     ]
-    return key_value_table(rows, _LABEL_WIDTH)
+    return key_value_table(rows, LABEL_WIDTH)
 
 
 def _kept_apart_section(content: ConcernContent, section: str) -> list[Flowable]:
@@ -233,12 +195,12 @@ def _review(review: Review | None) -> list[Flowable]:
     story = heading(FIELD_LABELS["review"])
     if review is None:
         return [*story, para("Awaiting the DSL's review.", STYLES.body)]
-    story += [key_value_table([("Decision", review.decision.label)], _LABEL_WIDTH)]
+    story += [key_value_table([("Decision", review.decision.label)], LABEL_WIDTH)]
     story += [*_sub("Reasons"), *_text(review.reasons), *_sub("Actions")]
     if review.actions:
         story.append(data_table(
             ["Action", "Owner", "Due", "Status"],
-            [[a.description, a.owner, _day(a.due) if a.due else "No date",
+            [[a.description, a.owner, day_text(a.due) if a.due else "No date",
               a.status.value.capitalize()] for a in review.actions],
             [None, 40 * mm, 24 * mm, 24 * mm],
         ))
@@ -246,10 +208,10 @@ def _review(review: Review | None) -> list[Flowable]:
         story.append(para("No actions recorded.", STYLES.body))
     story += [*_sub("Outcome"), *_text(review.outcome), *_sub("Closure and sign-off")]
     story.append(key_value_table([
-        ("Closed on", _day(review.closed_on) if review.closed_on else "Not closed"),
+        ("Closed on", day_text(review.closed_on) if review.closed_on else "Not closed"),
         ("Signed off by", f"{review.reviewed_by} ({review.reviewer_role}) on "
-                          f"{_day(review.reviewed_on)}"),
-    ], _LABEL_WIDTH))
+                          f"{day_text(review.reviewed_on)}"),
+    ], LABEL_WIDTH))
     return story
 
 
@@ -282,7 +244,7 @@ def _version_row(version: VersionOnFile, *, is_first: bool) -> list[str]:
         reason = version.reason
         changed = (", ".join(_CHANGE_LABELS[name] for name in version.changed)
                    or "No change shown on this pupil's file")
-    return [str(version.number), version.saved_by, _when(version.saved_at), reason, changed]
+    return [str(version.number), version.saved_by, when_text(version.saved_at), reason, changed]
 
 
 def _changes(before: VersionOnFile, after: VersionOnFile) -> list[Flowable]:
@@ -291,7 +253,7 @@ def _changes(before: VersionOnFile, after: VersionOnFile) -> list[Flowable]:
     if not shown:
         return []  # the first review: it is printed in full under "DSL review"
     story = heading(f"Version {after.number}: what changed", _BOX_HEADING)
-    story.append(para(f"Amended by {after.saved_by} on {_when(after.saved_at)}. "
+    story.append(para(f"Amended by {after.saved_by} on {when_text(after.saved_at)}. "
                       f"Reason: {after.reason}", STYLES.body))
     for name in shown:
         story += _sub(_CHANGE_LABELS[name])
@@ -306,7 +268,7 @@ def _before_after(old: str, old_number: int, new: str, new_number: int) -> Table
     table = Table(
         [[para(f"Before (version {old_number})", STYLES.label), _text(old)],
          [para(f"After (version {new_number})", STYLES.label), _text(new)]],
-        colWidths=[_LABEL_WIDTH, None], splitInRow=1, hAlign="LEFT",
+        colWidths=[LABEL_WIDTH, None], splitInRow=1, hAlign="LEFT",
     )
     table.setStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -322,7 +284,7 @@ def _field_text(content: ConcernContent, name: str) -> str:
     value = getattr(content, name)
     match value:
         case datetime():
-            return _when(value)
+            return when_text(value)
         case Review():
             return _review_text(value)
         case (InvolvedChild() as child, *_):
@@ -337,14 +299,14 @@ def _field_text(content: ConcernContent, name: str) -> str:
 def _review_text(review: Review) -> str:
     lines = [f"Decision: {review.decision.label}", f"Reasons: {review.reasons}"]
     lines += [f"Action: {a.description} (owner {a.owner}"
-              + (f", due {_day(a.due)}" if a.due else "") + f", {a.status.value})"
+              + (f", due {day_text(a.due)}" if a.due else "") + f", {a.status.value})"
               for a in review.actions]
     if review.outcome:
         lines.append(f"Outcome: {review.outcome}")
     if review.closed_on:
-        lines.append(f"Closed on {_day(review.closed_on)}")
+        lines.append(f"Closed on {day_text(review.closed_on)}")
     lines.append(f"Signed off by {review.reviewed_by} ({review.reviewer_role}) on "
-                 f"{_day(review.reviewed_on)}")
+                 f"{day_text(review.reviewed_on)}")
     return "\n".join(lines)
 
 
@@ -352,7 +314,7 @@ def _review_text(review: Review) -> str:
 def _list_row(entry: ConcernEntry) -> Sequence[str]:
     content = entry.on_file.content
     return [
-        _when(content.happened_at),
+        when_text(content.happened_at),
         ", ".join(content.categories),
         entry.on_file.this_child_role.label,
         _summary_of(content),
