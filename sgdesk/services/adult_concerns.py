@@ -23,9 +23,9 @@ from sgdesk.models.concerns import validate_amendment_reason
 from sgdesk.models.errors import InvalidInput, PermissionDenied
 from sgdesk.models.users import Role
 from sgdesk.services.session import Session
+from sgdesk.services.users import user_names
 from sgdesk.storage import codec
 from sgdesk.storage.adult_concerns_repo import AdultConcernRepository, StoredAdultConcern
-from sgdesk.storage.users_repo import UserRepository
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def list_adult_concerns(session: Session) -> list[AdultConcernEntry]:
 def get_adult_concern(session: Session, record_id: str) -> AdultConcernRecord:
     """Every version, oldest first, with the saver's name and what each amendment changed."""
     _require_dsl(session)
-    names = {u.id: u.display_name for u in UserRepository(session.db).all(include_removed=True)}
+    names = user_names(session)
     versions: list[AdultConcernVersion] = []
     for stored in AdultConcernRepository(session.db).history(record_id):
         content = codec.loads(AdultConcern, stored.body)

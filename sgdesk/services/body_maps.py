@@ -16,11 +16,11 @@ from sgdesk.models.body_maps import BodyMapContent
 from sgdesk.models.concerns import validate_amendment_reason
 from sgdesk.models.errors import InvalidInput
 from sgdesk.services.session import Session
+from sgdesk.services.users import user_names
 from sgdesk.storage import codec
 from sgdesk.storage.body_maps_repo import BodyMapRepository, StoredBodyMap, stored_moment
 from sgdesk.storage.concerns_repo import ConcernRepository
 from sgdesk.storage.pupils_repo import PupilRepository
-from sgdesk.storage.users_repo import UserRepository
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def _check_links(session: Session, content: BodyMapContent) -> None:
 
 
 def _records(session: Session, stored: list[StoredBodyMap]) -> list[BodyMapRecord]:
-    names = {u.id: u.display_name for u in UserRepository(session.db).all(include_removed=True)}
+    names = user_names(session)
     return [
         BodyMapRecord(s.id, tuple(
             BodyMapVersion(v.number, codec.loads(BodyMapContent, v.body),

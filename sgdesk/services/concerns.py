@@ -24,11 +24,11 @@ from sgdesk.models.concerns import (
 from sgdesk.models.errors import InvalidInput, PermissionDenied
 from sgdesk.models.users import Role
 from sgdesk.services.session import Session
+from sgdesk.services.users import user_names
 from sgdesk.storage import codec
 from sgdesk.storage.concerns_repo import ConcernRepository, StoredConcern
 from sgdesk.storage.labels_repo import LabelRepository
 from sgdesk.storage.pupils_repo import PupilRepository
-from sgdesk.storage.users_repo import UserRepository
 
 REVIEWER_ROLES = (Role.DSL, Role.DEPUTY_DSL)
 
@@ -156,7 +156,7 @@ def record_review(session: Session, concern_id: str, review: Review, base_versio
 def get_concern(session: Session, concern_id: str) -> Concern:
     """Every version, oldest first, with the saver's name (for the history view)."""
     repo = ConcernRepository(session.db)
-    names = {u.id: u.display_name for u in UserRepository(session.db).all(include_removed=True)}
+    names = user_names(session)
     versions = tuple(
         ConcernVersion(v.number, codec.loads(ConcernContent, v.body),
                        names.get(v.saved_by, "unknown user"),

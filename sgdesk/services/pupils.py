@@ -11,9 +11,9 @@ from sgdesk.models.concerns import validate_amendment_reason
 from sgdesk.models.errors import InvalidInput
 from sgdesk.models.pupils import Pupil, PupilListEntry, validate_nhs_number, validate_upn
 from sgdesk.services.session import Session
+from sgdesk.services.users import user_names
 from sgdesk.storage import codec
 from sgdesk.storage.pupils_repo import PupilRepository
-from sgdesk.storage.users_repo import UserRepository
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def get_pupil(session: Session, pupil_id: str) -> PupilRecord:
     if found is None:
         raise InvalidInput("That pupil is not on the register.")
     pupil, version = found
-    names = _user_names(session)
+    names = user_names(session)
     history = tuple(
         PupilVersionInfo(v.number, names.get(v.saved_by, "unknown user"),
                          datetime.fromisoformat(v.saved_at), v.reason,
@@ -118,7 +118,3 @@ def link_family(session: Session, pupil_ids: list[str], label: str) -> str:
             pupil, version = found
             repo.amend(tx, replace(pupil, family_id=family_id), "Linked to family", version)
     return family_id
-
-
-def _user_names(session: Session) -> dict[str, str]:
-    return {u.id: u.display_name for u in UserRepository(session.db).all(include_removed=True)}

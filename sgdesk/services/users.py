@@ -38,6 +38,12 @@ def list_users(session: Session) -> list[User]:
     return UserRepository(session.db).all()
 
 
+def user_names(session: Session) -> dict[str, str]:
+    """Display names by user id, removed users included: a record's history names
+    whoever saved each version, even after they left."""
+    return {u.id: u.display_name for u in UserRepository(session.db).all(include_removed=True)}
+
+
 def add_user(session: Session, display_name: str, login: str, role: Role, password: str) -> User:
     """The DSL adds a colleague with a first password they tell them in person."""
     session.require_user_admin()
