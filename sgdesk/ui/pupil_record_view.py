@@ -41,13 +41,11 @@ from sgdesk.ui.pupil_profile import build_profile
 from sgdesk.ui.record_text import day_text
 from sgdesk.ui.worker import DbWorker
 
-PROFILE_TAB, CONCERNS_TAB = 0, 1
+PROFILE_TAB, CONCERNS_TAB, BODY_MAPS_TAB = 0, 1, 2
 CONCERN_LIST_PDF_NAME = "concern-list.pdf"
 
 #: The tabs later capabilities fill, each with what will appear there.
 LATER_TABS = (
-    ("Body maps", "Body maps recorded for this pupil — marks seen, where, and what the "
-                  "child said — will appear here."),
     ("Chronology", "This pupil's chronology — concerns, referrals, meetings and changes at "
                    "home, in date order — will appear here."),
     ("Referrals", "Referrals made for this pupil, and the replies received, will appear "
@@ -131,6 +129,12 @@ class PupilRecordView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_profile_tab(), "Profile")
         self.tabs.addTab(self._build_concerns_tab(), "Concerns")
+        self.body_maps_page = QWidget()
+        self.body_maps_page.setLayout(QVBoxLayout())
+        self.body_maps_page.layout().setContentsMargins(0, 0, 0, 0)
+        self._body_maps_for: str | None = None
+        self.tabs.addTab(self.body_maps_page, "Body maps")
+        self.tabs.currentChanged.connect(lambda _index: self._fill_body_maps())
         for title, sentence in LATER_TABS:
             self.tabs.addTab(_later_tab(sentence), title)
 
@@ -261,6 +265,7 @@ class PupilRecordView(QWidget):
         self.left.hide()
         self.message.hide()
         self._set_profile(QWidget())
+        self._set_body_maps(None)
         self.concern_model.set_rows([])
         self.tabs.setTabText(CONCERNS_TAB, "Concerns")
         self.tabs.setCurrentIndex(PROFILE_TAB)
@@ -285,6 +290,7 @@ class PupilRecordView(QWidget):
         for button in (self.print_button, self.save_button):
             button.setEnabled(bool(found.concerns))
         self.tabs.setTabText(CONCERNS_TAB, f"Concerns ({len(found.concerns)})")
+        self._fill_body_maps()
         self.pupil_opened.emit(pupil.id)
         concern_id, self._then_open = self._then_open, None
         if concern_id is not None:
@@ -301,6 +307,31 @@ class PupilRecordView(QWidget):
         self.profile_scroll.setWidget(page)
         if old is not None:
             old.deleteLater()
+
+    def _fill_body_maps(self) -> None:
+        """Build the Body maps tab for the pupil shown, only once that tab is chosen:
+        opening a pupil stays one worker job."""
+        from sgdesk.ui.body_maps_tab import BodyMapsTab
+
+        pupil_id = self._file.record.pupil.id if self._file else None
+        if pupil_id == self._body_maps_for:
+            return
+        self._set_body_maps(None)  # never leave another pupil's maps in the tree
+        if self.tabs.currentIndex() != BODY_MAPS_TAB or self._session is None or not pupil_id:
+            return
+        tab = BodyMapsTab(self._worker, self._session, pupil_id)
+        tab.changed.connect(self._saved)
+        self._set_body_maps(tab)
+        self._body_maps_for = pupil_id
+
+    def _set_body_maps(self, page: QWidget | None) -> None:
+        layout = self.body_maps_page.layout()
+        while (item := layout.takeAt(0)) is not None:
+            if (old := item.widget()) is not None:
+                old.deleteLater()
+        self._body_maps_for = None
+        if page is not None:
+            layout.addWidget(page)
 
     def open_sibling(self, pupil_id: str) -> None:
         self.show_pupil(pupil_id, PROFILE_TAB)

@@ -15,9 +15,11 @@ from pytestqt.qtbot import QtBot
 from sgdesk.models.concerns import ChildRole, InvolvedChild
 from sgdesk.models.pupils import KeyAdult, SendStatus
 from sgdesk.models.users import Role
-from sgdesk.services import concerns, pupils
+from sgdesk.services import body_maps, concerns, pupils
+from sgdesk.ui.body_maps_tab import BodyMapsTab
 from sgdesk.ui.main_window import MainWindow
-from sgdesk.ui.pupil_record_view import CONCERNS_TAB, PROFILE_TAB
+from sgdesk.ui.pupil_record_view import BODY_MAPS_TAB, CONCERNS_TAB, PROFILE_TAB
+from tests.body_map_helpers import map_of
 from tests.helpers import (
     SCHOOL,
     add_colleague,
@@ -227,3 +229,27 @@ def test_locking_clears_every_record_widget(
         assert child_data not in left
     assert window.workspace.record_view.pupil_id is None
     assert window.workspace.pupil_list.model.rowCount() == 0
+
+
+def test_the_body_maps_tab_shows_only_the_open_pupils_maps_and_clears_on_lock(
+    qtbot: QtBot, make_window: WindowFactory, store_path: Path
+) -> None:
+    make_register(store_path)
+    session = reopen(store_path)
+    by_name = {e.sort_name: e.id for e in pupils.list_pupils(session)}
+    amy_id = next(i for name, i in by_name.items() if "Amy" in name)
+    body_maps.add_body_map(session, map_of(amy_id, notes="Seen at morning registration"))
+    close(session)
+    window = unlocked_on(qtbot, make_window, store_path)
+    record = window.workspace.record_view
+    open_by_typing(qtbot, window, "Amy")
+    record.tabs.setCurrentIndex(BODY_MAPS_TAB)
+    qtbot.waitUntil(lambda: any(t.list.rowCount() == 1
+                                for t in record.findChildren(BodyMapsTab)))
+    shot(window, "record_body_maps_tab")
+    open_by_typing(qtbot, window, "Ben")
+    qtbot.waitUntil(lambda: [t.list.rowCount()
+                             for t in record.findChildren(BodyMapsTab)] == [0])
+    window.lock()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.unlock_view)
+    qtbot.waitUntil(lambda: not record.findChildren(BodyMapsTab))
