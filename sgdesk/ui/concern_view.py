@@ -96,10 +96,13 @@ class ConcernViewDialog(QDialog):
         buttons = QHBoxLayout()
         self.amend_button = QPushButton("&Amend…")
         self.review_button = QPushButton("Record DSL &review…")
+        self.body_map_button = QPushButton("Add a &body map…")
+        self.body_map_button.setToolTip("Record marks seen on this child, linked to this "
+                                        "concern. The printed concern includes its body maps.")
         self.print_button = QPushButton("&Print…")
         self.pdf_button = QPushButton("Save as P&DF…")
-        self._actions = (self.amend_button, self.review_button, self.print_button,
-                         self.pdf_button)
+        self._actions = (self.amend_button, self.review_button, self.body_map_button,
+                         self.print_button, self.pdf_button)
         for button in self._actions:
             button.setAutoDefault(False)
             buttons.addWidget(button)
@@ -111,9 +114,11 @@ class ConcernViewDialog(QDialog):
 
         role = session.user.role
         self.amend_button.setVisible(role.can_write)
+        self.body_map_button.setVisible(role.can_write)
         self.review_button.setVisible(role in concerns.REVIEWER_ROLES)
         self.amend_button.clicked.connect(self._amend)
         self.review_button.clicked.connect(self._review)
+        self.body_map_button.clicked.connect(self._add_body_map)
         self.print_button.clicked.connect(self._print)
         self.pdf_button.clicked.connect(self._save_pdf)
         self.history.currentRowChanged.connect(lambda _row: self._show_selected())
@@ -170,16 +175,24 @@ class ConcernViewDialog(QDialog):
     def _amend(self) -> None:
         from sgdesk.ui.dialogs.concern_form import ConcernFormDialog
 
-        dialog = ConcernFormDialog(self._worker, self._session, concern_id=self._concern_id,
-                                   parent=self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saved.connect(self._after_save)
-        dialog.open()
+        self._open_child(ConcernFormDialog(self._worker, self._session,
+                                           concern_id=self._concern_id, parent=self))
 
     def _review(self) -> None:
         from sgdesk.ui.dialogs.review_dialog import ReviewDialog
 
-        dialog = ReviewDialog(self._worker, self._session, self._concern_id, parent=self)
+        self._open_child(ReviewDialog(self._worker, self._session, self._concern_id,
+                                      parent=self))
+
+    def _add_body_map(self) -> None:
+        from sgdesk.ui.dialogs.body_map_dialog import BodyMapDialog
+
+        self._open_child(BodyMapDialog(self._worker, self._session, self._pupil_id,
+                                       concern_id=self._concern_id, parent=self))
+
+    def _open_child(self, dialog: Any) -> None:
+        """Open a form over this view, without blocking (a lock can close it); reload
+        and tell the record view once it has saved."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self._after_save)
         dialog.open()

@@ -26,6 +26,7 @@ from sgdesk.services import concerns, drafts
 from sgdesk.services.session import Session
 from sgdesk.ui import form_helpers, pdf_output
 from sgdesk.ui.concern_view import ConcernViewDialog
+from sgdesk.ui.dialogs.body_map_dialog import BodyMapDialog
 from sgdesk.ui.dialogs.review_dialog import ReviewDialog
 from sgdesk.ui.worker import DbWorker
 from tests.helpers import add_colleague, add_pupil, close, concern_content, log_about, reopen
@@ -121,11 +122,12 @@ def test_view_shows_the_four_sections_in_order_under_their_headings(
 
     view.document.setFocus()  # every part is reachable by Tab, in reading order
     reached = []
-    for _ in range(7):
+    for _ in range(8):
         press(qtbot, view, Qt.Key.Key_Tab)
         reached.append(view.focusWidget())
-    assert reached[:6] == [view.history, view.show_changes, view.amend_button,
-                           view.review_button, view.print_button, view.pdf_button]
+    assert reached[:7] == [view.history, view.show_changes, view.amend_button,
+                           view.review_button, view.body_map_button, view.print_button,
+                           view.pdf_button]
     qtbot.keyClick(view.focusWidget(), Qt.Key.Key_Escape)
     assert not view.isVisible()
 
@@ -374,3 +376,14 @@ def test_amend_opens_the_concern_form_for_this_concern(qtbot, worker, session) -
     qtbot.keyClick(view.amend_button, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: view.findChild(form.ConcernFormDialog) is not None)
     assert view.findChild(form.ConcernFormDialog).isVisible()
+
+
+def test_add_a_body_map_opens_a_map_linked_to_this_concern(qtbot, worker, session) -> None:
+    amy = on_worker(worker, lambda: add_pupil(session, "Amy", "Example"))
+    concern_id = on_worker(worker, lambda: log_about(session, amy))
+    view = open_view(qtbot, worker, session, concern_id, amy)
+    qtbot.keyClick(view.body_map_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: view.findChild(BodyMapDialog) is not None)
+    dialog = view.findChild(BodyMapDialog)
+    assert dialog.isVisible()
+    assert dialog.draft_ref == f"new:{amy.id}:{concern_id}"
