@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 
 from sgdesk.models.errors import WriteFailed
 from sgdesk.models.users import validate_new_password
-from sgdesk.services.pdf.protect import protect_pdf
 from sgdesk.ui.form_helpers import (
     FormPanel,
     check_repeat,
@@ -128,6 +127,9 @@ def save_pdf(parent: QWidget | None, data: bytes, suggested_name: str, *,
     if password is None:
         return None
     if password:
+        # pypdf takes ~130 ms to import: load it when a PDF is protected, not at launch.
+        from sgdesk.services.pdf.protect import protect_pdf
+
         data = protect_pdf(data, password)
     try:
         write_file_atomically(path, data)
