@@ -225,6 +225,69 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX body_map_marks_by_site ON body_map_marks (site, seen_at)",
         ),
     ),
+    Migration(
+        5,
+        "chronology events recorded by hand, and the DSL's significance choices",
+        (
+            # What the school learns otherwise (a move, an exclusion, a missing
+            # episode): about one pupil, or about a family as a whole.
+            """CREATE TABLE chronology_events (
+                id TEXT PRIMARY KEY,
+                version INTEGER NOT NULL,
+                pupil_id TEXT REFERENCES pupils (id),
+                family_id TEXT REFERENCES families (id),
+                happened_on TEXT NOT NULL,
+                body TEXT NOT NULL,
+                CHECK (pupil_id IS NOT NULL OR family_id IS NOT NULL)
+            ) STRICT""",
+            """CREATE INDEX chronology_events_by_pupil ON chronology_events
+               (pupil_id, happened_on) WHERE pupil_id IS NOT NULL""",
+            """CREATE INDEX chronology_events_by_family ON chronology_events
+               (family_id, happened_on) WHERE family_id IS NOT NULL""",
+            _VERSION_TABLE.format(name="chronology_event"),
+            *_append_only("chronology_event_versions"),
+            # Entries drawn from records (a concern, a body map, a referral) are
+            # significant by default per kind; the DSL may say otherwise, per pupil.
+            """CREATE TABLE chronology_significance (
+                pupil_id TEXT NOT NULL REFERENCES pupils (id),
+                source_kind TEXT NOT NULL,
+                source_id TEXT NOT NULL,
+                significant INTEGER NOT NULL CHECK (significant IN (0, 1)),
+                set_by TEXT NOT NULL REFERENCES users (id),
+                set_at TEXT NOT NULL,
+                PRIMARY KEY (pupil_id, source_kind, source_id)
+            ) STRICT, WITHOUT ROWID""",
+        ),
+    ),
+    Migration(
+        6,
+        "referrals with their versions; sending and feedback columns for the clocks",
+        (
+            # The body holds the referral and its tracking (sending, feedback,
+            # chases, escalation); each change is a new version. The columns are
+            # derived from it for the lists and the overdue-feedback query.
+            """CREATE TABLE referrals (
+                id TEXT PRIMARY KEY,
+                version INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                pupil_id TEXT REFERENCES pupils (id),
+                adult_concern_id TEXT REFERENCES adult_concerns (id),
+                state TEXT NOT NULL CHECK (state IN ('draft', 'final')),
+                created_at TEXT NOT NULL,
+                sent_at TEXT,
+                decision_due TEXT,
+                feedback_on TEXT,
+                body TEXT NOT NULL,
+                CHECK ((pupil_id IS NULL) <> (adult_concern_id IS NULL))
+            ) STRICT""",
+            """CREATE INDEX referrals_by_pupil ON referrals (pupil_id, created_at)
+               WHERE pupil_id IS NOT NULL""",
+            """CREATE INDEX referrals_awaiting_feedback ON referrals (decision_due)
+               WHERE sent_at IS NOT NULL AND feedback_on IS NULL""",
+            _VERSION_TABLE.format(name="referral"),
+            *_append_only("referral_versions"),
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

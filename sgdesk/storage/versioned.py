@@ -30,7 +30,8 @@ class VersionedTable:
     """The main-table/versions-table pair for one record kind (``name`` = "pupil")."""
 
     def __init__(self, db: Database, name: str) -> None:
-        if name not in ("pupil", "concern", "adult_concern", "body_map"):
+        if name not in ("pupil", "concern", "adult_concern", "body_map", "chronology_event",
+                        "referral"):
             raise ValueError(name)
         self._db = db
         self.table = f"{name}s"
