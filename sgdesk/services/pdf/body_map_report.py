@@ -119,7 +119,7 @@ def _concern_line(session: Session, record: BodyMapRecord) -> str:
 
 # -- the outlines -----------------------------------------------------------------------
 @cache
-def _outline(view: BodyView) -> Drawing:
+def outline_drawing(view: BodyView) -> Drawing:
     """The view's SVG as a ReportLab drawing, parsed once (drawing it does not change it)."""
     drawing = svg2rlg(io.BytesIO(body_map_svg(view)))
     if drawing is None:
@@ -136,7 +136,7 @@ class OutlineFigure(Flowable):  # type: ignore[misc]  # ReportLab is untyped
         super().__init__()
         self.view = view
         self.marks = tuple(marks)
-        outline = _outline(view)
+        outline = outline_drawing(view)
         self.scale = width / outline.width
         self.width = width
         self.height = outline.height * self.scale
@@ -148,7 +148,7 @@ class OutlineFigure(Flowable):  # type: ignore[misc]  # ReportLab is untyped
         canvas = self.canv
         canvas.saveState()
         canvas.scale(self.scale, self.scale)
-        renderPDF.draw(_outline(self.view), canvas, 0, 0)
+        renderPDF.draw(outline_drawing(self.view), canvas, 0, 0)
         canvas.restoreState()
         canvas.saveState()
         canvas.setLineWidth(1)
