@@ -9,7 +9,6 @@ and white and to people who do not see colour.
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from html import escape
 
 from sgdesk.models.concerns import (
@@ -21,6 +20,8 @@ from sgdesk.models.concerns import (
     Review,
 )
 from sgdesk.services.concerns import VersionOnFile
+from sgdesk.services.record_dates import day_text as day
+from sgdesk.services.record_dates import moment_text as when
 from sgdesk.services.text_diff import word_diff
 
 OPINION_TINT = "#fff4d6"
@@ -33,15 +34,6 @@ ANOTHER_CHILD = "Another child"
 _ACTION_STATUS_WORDS = {ActionStatus.OPEN: "Open", ActionStatus.DONE: "Done",
                         ActionStatus.CANCELLED: "Cancelled"}
 _NOTHING = f'<p style="color:{MUTED}"><i>Nothing recorded.</i></p>'
-
-
-def when(moment: datetime) -> str:
-    """A saved moment in the person's local time, the way English schools write it."""
-    return moment.astimezone().strftime("%d/%m/%Y %H:%M")
-
-
-def day(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 def status_of(content: ConcernContent) -> str:

@@ -49,10 +49,10 @@ def test_home_lists_what_awaits_the_dsl(
     window = unlocked_on(qtbot, make_window, store_path)
     home = window.home_view
     qtbot.waitUntil(lambda: home.recently_logged.list.count() == 2)
-    assert lines(home.awaiting_review.list) == ["Amy Example — 2 Nov 2026 — Neglect"]
+    assert lines(home.awaiting_review.list) == ["Amy Example — 02/11/2026 — Neglect"]
     due = TODAY - timedelta(days=3)
     assert lines(home.overdue_actions.list) == [
-        f"Due {due.day} {due:%b %Y} — Call his mother (Jo Bloggs) — Ben Sample"]
+        f"Due {due:%d/%m/%Y} — Call his mother (Jo Bloggs) — Ben Sample"]
     assert lines(home.due_this_week.list)[0].startswith("Due ")
     assert "Check in with Ben" in lines(home.due_this_week.list)[0]
     assert not home.awaiting_review.empty.isVisible()

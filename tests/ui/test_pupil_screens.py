@@ -121,9 +121,9 @@ def test_a_pupils_record_shows_profile_and_concerns_without_leaking_labels(
     open_by_typing(qtbot, window, "Amy")
 
     assert record.name.text() == "Amy Example"
-    assert record.summary.text() == "Born 2 Apr 2018 · Year 3, form 3R · SEN support (K)"
+    assert record.summary.text() == "Born 02/04/2018 · Year 3, form 3R · SEN support (K)"
     assert record.retention.text() == (
-        "Keep this file until 2 Apr 2043 (date of birth + 25 years).")
+        "Keep this file until 02/04/2043 (date of birth + 25 years).")
     assert not record.left.isVisible()
     assert window.windowTitle() == f"sgdesk — {SCHOOL}"
     profile = widget_texts(record.profile_scroll)
@@ -165,7 +165,7 @@ def test_a_leaver_shows_where_they_went_and_a_sibling_opens_by_keyboard(
     window.workspace.pupil_list.include_leavers.click()
     open_by_typing(qtbot, window, "Cal")
     assert record.left.isVisible()
-    assert record.left.text() == "Left on 20 Jul 2026 to Hilltop High."
+    assert record.left.text() == "Left on 20/07/2026 to Hilltop High."
     assert "Not yet recorded." in widget_texts(record.profile_scroll)
     assert not record.leaving_button.isEnabled()
     assert record.concern_model.index(0, 5).data() == "Ben Example and 1 other child"

@@ -41,9 +41,9 @@ from sgdesk.services.pdf.record_parts import (
     LABEL_WIDTH,
     pupil_identifiers,
     record_frame,
-    when_text,
 )
 from sgdesk.services.pupils import get_pupil
+from sgdesk.services.record_dates import moment_text
 from sgdesk.services.resources import body_map_svg
 from sgdesk.services.session import Session
 
@@ -89,10 +89,10 @@ def body_map_flowables(record: BodyMapRecord, concern_line: str) -> list[Flowabl
     and any amendments. ``concern_line`` says which concern it was made for."""
     content = record.current
     amended = len(record.versions) > 1
-    story = heading(f"Body map completed {when_text(content.completed_at)}")
+    story = heading(f"Body map completed {moment_text(content.completed_at)}")
     story.append(key_value_table([
         ("Completed by", f"{content.completed_by_name} ({content.completed_by_role})"),
-        ("Completed at", when_text(content.completed_at)),
+        ("Completed at", moment_text(content.completed_at)),
         ("Concern", concern_line),
         ("Version", f"{record.version}: amended, see Amendments" if amended
          else f"{record.version}: not amended"),
@@ -114,7 +114,7 @@ def _concern_line(session: Session, record: BodyMapRecord) -> str:
     if concern_id is None:
         return "None: a body map on its own"
     happened = get_concern(session, concern_id).versions[-1].content.happened_at
-    return f"The concern of {when_text(happened)} (printed separately)"
+    return f"The concern of {moment_text(happened)} (printed separately)"
 
 
 # -- the outlines -----------------------------------------------------------------------
@@ -201,7 +201,7 @@ def _mark_table(marks: Sequence[Mark]) -> Table:
         ["No.", "View", "Site", "Type", "Size, cm (w × h)", "Shape", "Colours",
          "Broken skin / swelling / bleeding", "Seen at"],
         [[str(n), m.view.label, m.site, m.mark_type.label, _size(m), m.shape or "—",
-          ", ".join(m.colours) or "—", _skin(m), when_text(m.seen_at)]
+          ", ".join(m.colours) or "—", _skin(m), moment_text(m.seen_at)]
          for n, m in enumerate(marks, start=1)],
         [10 * mm, 16 * mm, 29 * mm, 16 * mm, 16 * mm, 15 * mm, 17 * mm, 25 * mm, 24 * mm],
     )
@@ -220,9 +220,9 @@ def _explanation_table(marks: Sequence[Mark]) -> Table:
 def _amendments(record: BodyMapRecord) -> list[Flowable]:
     """Every version with who, when, why and what changed; the outlines and tables
     above show the current version."""
-    rows = [[str(v.number), v.saved_by, when_text(v.saved_at), v.reason or "Original record",
+    rows = [[str(v.number), v.saved_by, moment_text(v.saved_at), v.reason or "Original record",
              "First version"] for v in record.versions[:1]]
-    rows += [[str(after.number), after.saved_by, when_text(after.saved_at), after.reason,
+    rows += [[str(after.number), after.saved_by, moment_text(after.saved_at), after.reason,
               "; ".join(changes(before.content, after.content)) or "No change"]
              for before, after in pairwise(record.versions)]
     return [

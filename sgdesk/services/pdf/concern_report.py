@@ -51,12 +51,11 @@ from sgdesk.services.pdf.layout import (
 )
 from sgdesk.services.pdf.record_parts import (
     LABEL_WIDTH,
-    day_text,
     pupil_identifiers,
     record_frame,
-    when_text,
 )
 from sgdesk.services.pupils import get_pupil
+from sgdesk.services.record_dates import day_text, moment_text
 from sgdesk.services.session import Session
 
 CONCERN_TITLE = "Record of concern"
@@ -154,8 +153,8 @@ def _summary(record: ConcernFileRecord, shown: ConcernOnFile) -> Table:
     others += [NAME_WITHHELD] * sum(1 for o in shown.other_children if not o.shown_name)
     amended = len(record.versions) > 1
     rows = [
-        (FIELD_LABELS["happened_at"], when_text(content.happened_at)),
-        (FIELD_LABELS["noticed_at"], when_text(content.noticed_at)),
+        (FIELD_LABELS["happened_at"], moment_text(content.happened_at)),
+        (FIELD_LABELS["noticed_at"], moment_text(content.noticed_at)),
         (FIELD_LABELS["location"], content.location or "Not recorded"),
         (FIELD_LABELS["reporter_name"], f"{content.reporter_name} ({content.reporter_role})"),
         ("This child's role", shown.this_child_role.label),
@@ -244,7 +243,7 @@ def _version_row(version: VersionOnFile, *, is_first: bool) -> list[str]:
         reason = version.reason
         changed = (", ".join(_CHANGE_LABELS[name] for name in version.changed)
                    or "No change shown on this pupil's file")
-    return [str(version.number), version.saved_by, when_text(version.saved_at), reason, changed]
+    return [str(version.number), version.saved_by, moment_text(version.saved_at), reason, changed]
 
 
 def _changes(before: VersionOnFile, after: VersionOnFile) -> list[Flowable]:
@@ -253,7 +252,7 @@ def _changes(before: VersionOnFile, after: VersionOnFile) -> list[Flowable]:
     if not shown:
         return []  # the first review: it is printed in full under "DSL review"
     story = heading(f"Version {after.number}: what changed", _BOX_HEADING)
-    story.append(para(f"Amended by {after.saved_by} on {when_text(after.saved_at)}. "
+    story.append(para(f"Amended by {after.saved_by} on {moment_text(after.saved_at)}. "
                       f"Reason: {after.reason}", STYLES.body))
     for name in shown:
         story += _sub(_CHANGE_LABELS[name])
@@ -284,7 +283,7 @@ def _field_text(content: ConcernContent, name: str) -> str:
     value = getattr(content, name)
     match value:
         case datetime():
-            return when_text(value)
+            return moment_text(value)
         case Review():
             return _review_text(value)
         case (InvolvedChild() as child, *_):
@@ -314,7 +313,7 @@ def _review_text(review: Review) -> str:
 def _list_row(entry: ConcernEntry) -> Sequence[str]:
     content = entry.on_file.content
     return [
-        when_text(content.happened_at),
+        moment_text(content.happened_at),
         ", ".join(content.categories),
         entry.on_file.this_child_role.label,
         _summary_of(content),

@@ -4,13 +4,12 @@ a body map printed on the same day read alike."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from sgdesk.models.pupils import Pupil
 from sgdesk.services.pdf.layout import DocumentFrame, heading, key_value_table
+from sgdesk.services.record_dates import day_text
 from sgdesk.services.session import Session
 
 LABEL_WIDTH = 42 * mm
@@ -53,12 +52,3 @@ def pupil_identifiers(pupil: Pupil) -> list[Flowable]:
         rows.append(("Left the school", f"{day_text(pupil.date_left)}"
                      + (f", for {pupil.destination_school}" if pupil.destination_school else "")))
     return [*heading("Pupil"), key_value_table(rows, LABEL_WIDTH)]
-
-
-def when_text(moment: datetime) -> str:
-    """dd/mm/yyyy HH:mm in local time, like the "Produced by" line."""
-    return moment.astimezone().strftime("%d/%m/%Y %H:%M")
-
-
-def day_text(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
