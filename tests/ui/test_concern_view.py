@@ -8,7 +8,6 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QTextBrowser, QWidget
 from pytestqt.qtbot import QtBot
@@ -27,6 +26,7 @@ from sgdesk.services.session import Session
 from sgdesk.ui import form_helpers, pdf_output
 from sgdesk.ui.concern_view import ConcernViewDialog
 from sgdesk.ui.dialogs.body_map_dialog import BodyMapDialog
+from sgdesk.ui.dialogs.concern_form import ConcernFormDialog
 from sgdesk.ui.dialogs.review_dialog import ReviewDialog
 from sgdesk.ui.worker import DbWorker
 from tests.helpers import add_colleague, add_pupil, close, concern_content, log_about, reopen
@@ -369,13 +369,12 @@ def test_save_as_pdf_writes_the_record(qtbot, worker, session, tmp_path: Path) -
 
 
 def test_amend_opens_the_concern_form_for_this_concern(qtbot, worker, session) -> None:
-    form = pytest.importorskip("sgdesk.ui.dialogs.concern_form")
     amy = on_worker(worker, lambda: add_pupil(session, "Amy", "Example"))
     concern_id = on_worker(worker, lambda: log_about(session, amy))
     view = open_view(qtbot, worker, session, concern_id, amy)
     qtbot.keyClick(view.amend_button, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: view.findChild(form.ConcernFormDialog) is not None)
-    assert view.findChild(form.ConcernFormDialog).isVisible()
+    qtbot.waitUntil(lambda: view.findChild(ConcernFormDialog) is not None)
+    assert view.findChild(ConcernFormDialog).isVisible()
 
 
 def test_add_a_body_map_opens_a_map_linked_to_this_concern(qtbot, worker, session) -> None:
