@@ -385,7 +385,9 @@ class BodyMapsTab(QWidget):
         maps_layout = QVBoxLayout(maps_page)
         self.list = read_only_table(self.HEADINGS, 1)
         self.list.setAccessibleName("This pupil's body maps")
-        self.list.setMaximumHeight(self.list.fontMetrics().lineSpacing() * 8)
+        row = self.list.verticalHeader().defaultSectionSize()
+        heading = self.list.horizontalHeader().sizeHint().height()
+        self.list.setFixedHeight(heading + row * 4 + 4)  # four maps in view, then scroll
         self.viewer = MapViewer(can_write)
         maps_layout.addWidget(self.list)
         maps_layout.addWidget(self.viewer, 1)

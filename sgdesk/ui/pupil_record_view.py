@@ -73,8 +73,8 @@ def summary_line(pupil: Pupil) -> str:
     """``Born 1 Jan 2013 · Year 8, form 8R · SEN support (K)``."""
     born = (f"Born {day_text(pupil.date_of_birth)}" if pupil.date_of_birth else
             f"Expected {day_text(pupil.expected_date_of_birth)}")
-    school = ", ".join(t for t in (pupil.year_group, f"form {pupil.form}" if pupil.form
-                                   else "") if t)
+    year = f"Year {pupil.year_group}" if pupil.year_group.isdigit() else pupil.year_group
+    school = ", ".join(t for t in (year, f"form {pupil.form}" if pupil.form else "") if t)
     send = pupil.send_status.label if pupil.send_status is not SendStatus.NONE else "No SEND"
     return " · ".join(t for t in (born, school, send) if t)
 
