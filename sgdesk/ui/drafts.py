@@ -7,13 +7,23 @@ through :mod:`sgdesk.services.drafts` on the database worker, then closes the
 dialogs. When the form is opened again it offers :meth:`restore_draft`.
 
 Only text fields go into a draft, never password fields.
+
+Most record forms subclass :class:`DraftForm`, which adds the ways out every
+form shares, so they behave the same everywhere.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QDialog, QWidget
+
+from sgdesk.services import drafts
+from sgdesk.services.session import Session
+from sgdesk.ui.form_helpers import confirm
+from sgdesk.ui.worker import DbWorker
 
 
 class DraftableDialog(QDialog):
@@ -32,6 +42,69 @@ class DraftableDialog(QDialog):
     def restore_draft(self, state: dict[str, Any]) -> None:
         """Put a saved draft back into the form."""
         raise NotImplementedError
+
+
+class DraftForm(DraftableDialog):
+    """A record form with the shared ways out.
+
+    Escape, Cancel (connect it to :meth:`ask_to_discard`) and the window's close
+    button ask before throwing typed text away, then forget the stored draft. A
+    lock, or a close the program makes rather than the person, calls
+    :meth:`reject`, which asks nothing and keeps the draft. A save in progress
+    cannot be abandoned: its outcome must be shown.
+    """
+
+    #: (title, question, button) for the discard question.
+    discard_question: tuple[str, str, str] = (
+        "Discard this form?", "What you have typed here has not been saved. Discard it?",
+        "Discard")
+
+    def __init__(self, worker: DbWorker, session: Session, parent: QWidget | None = None,
+                 draft_ref: str = "") -> None:
+        super().__init__(parent, draft_ref)
+        self._worker = worker
+        self._session = session
+
+    @property
+    def working(self) -> bool:
+        """A save is running. Subclasses with a busy indicator say so here."""
+        return False
+
+    @property
+    def loaded(self) -> bool:
+        """The form has been filled from the store (and any stored draft applied).
+        Until then, leaving must not forget a stored draft it has not shown yet."""
+        return True
+
+    def has_unsaved_text(self) -> bool:
+        return self.draft_state() is not None
+
+    def ask_to_discard(self) -> bool:
+        """Leave if the person agrees; ``True`` when the form was closed."""
+        if self.working:
+            return False
+        if self.has_unsaved_text() and not confirm(self, *self.discard_question):
+            return False
+        if self.loaded:
+            session, kind, ref = self._session, self.draft_kind, self.draft_ref
+            # A leftover draft is offered again next time, never lost: ignore failure.
+            self._worker.run(lambda: drafts.discard_draft(session, kind, ref),
+                             on_error=lambda _exc: None)
+        self.reject()
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.ask_to_discard()
+        else:
+            super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if event.spontaneous() and self.isVisible():
+            event.ignore()
+            self.ask_to_discard()
+        else:
+            super().closeEvent(event)
 
 
 def open_draftable_dialogs(root: QWidget) -> list[DraftableDialog]:

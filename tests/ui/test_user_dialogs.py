@@ -94,6 +94,7 @@ def test_add_user_draft_keeps_text_not_passwords_and_comes_back(qtbot, worker, s
     assert second.login.text() == "spatel"
     assert second.role.currentData() is Role.AUDITOR
     assert second.password.text() == ""
+    form_helpers.set_next_answer(True)  # "Discard this user?"
     qtbot.mouseClick(second.panel.buttons.button(second.panel.buttons.StandardButton.Cancel),
                      Qt.MouseButton.LeftButton)
     assert on_worker(worker, lambda: drafts.load_draft(session, "add_user")) is None

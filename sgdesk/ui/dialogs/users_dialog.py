@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,7 +31,7 @@ from sgdesk.models.users import (
 )
 from sgdesk.services import drafts, users
 from sgdesk.services.session import Session
-from sgdesk.ui.drafts import DraftableDialog
+from sgdesk.ui.drafts import DraftForm
 from sgdesk.ui.error_text import describe
 from sgdesk.ui.form_helpers import (
     ERROR_COLOUR,
@@ -164,7 +162,7 @@ class UsersDialog(QDialog):
         self._show_message(describe(exc))
 
 
-class AddUserDialog(DraftableDialog):
+class AddUserDialog(DraftForm):
     """Add a colleague with a first password the DSL tells them in person.
 
     The typed name, user name and role survive a lock as an encrypted draft; the
@@ -172,12 +170,12 @@ class AddUserDialog(DraftableDialog):
     """
 
     draft_kind = "add_user"
+    discard_question = ("Discard this user?",
+                        "The colleague has not been added. Discard what you typed?", "Discard")
 
     def __init__(self, worker: DbWorker, session: Session,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._worker = worker
-        self._session = session
+        super().__init__(worker, session, parent)
         self.setWindowTitle("Add user")
         layout = dialog_layout(self, "Give your colleague their first password in person. "
                                      "They can change it once they have signed in.")
@@ -196,7 +194,7 @@ class AddUserDialog(DraftableDialog):
         form.set_validator(self._errors)
         layout.addWidget(self.panel)
         self.panel.submitted.connect(self._save)
-        self.panel.cancelled.connect(self.discard)
+        self.panel.cancelled.connect(self.ask_to_discard)
         worker.run(lambda: drafts.load_draft(session, self.draft_kind),
                    on_done=while_alive(self, self._offer_draft))
 
@@ -218,18 +216,9 @@ class AddUserDialog(DraftableDialog):
         if state is not None and self.draft_state() is None:
             self.restore_draft(state)
 
-    def discard(self) -> None:
-        """Cancel (or Escape): the person meant to throw the form away, draft and all.
-        A lock closes the dialog with :meth:`reject` instead, which keeps the draft."""
-        session = self._session
-        self._worker.run(lambda: drafts.discard_draft(session, self.draft_kind))
-        self.reject()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self.discard()
-        else:
-            super().keyPressEvent(event)
+    @property
+    def working(self) -> bool:
+        return self.panel.working
 
     # -- saving ------------------------------------------------------------------
     def _errors(self) -> FieldErrors:
