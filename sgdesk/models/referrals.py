@@ -11,9 +11,12 @@ challenge") when feedback does not come.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sgdesk.models.adult_concerns import AdultConcern
+from sgdesk.models.concerns import ConcernOnFile
 from sgdesk.models.errors import InvalidInput
 from sgdesk.models.pupils import Pupil
 from sgdesk.models.working_days import ENGLAND, WorkingDayCalendar, add_working_days
@@ -123,6 +126,39 @@ class ReferralContent:
     action_taken: str = ""
     adult_concern_id: str | None = None
 
+    def validated(self) -> ReferralContent:
+        """Refuse a malformed referral (the first problem raised, with its field).
+        Gaps are not malformed: :func:`missing_information` lists those."""
+        raise_first(referral_problems(self))
+        return self
+
+
+def referral_problems(content: ReferralContent) -> list[tuple[str, str]]:
+    """Every contradiction as (field, message), so a form can mark all of them at
+    once. A draft may be incomplete; it may not say two things that cannot both be
+    true."""
+    found: list[tuple[str, str]] = []
+    if content.kind.about_a_pupil:
+        if content.adult_concern_id is not None:
+            found.append(("adult_concern_id", "Only a LADO referral is about an allegation "
+                                              "against an adult."))
+    else:
+        if content.pupil_id is not None:
+            found.append(("pupil_id", "A LADO referral is about an adult and is kept off "
+                                      "pupils' files."))
+        if content.concern_ids:
+            found.append(("concern_ids", "A LADO referral draws on the register of "
+                                         "allegations, not on pupils' concerns."))
+    if len(set(content.concern_ids)) != len(content.concern_ids):
+        found.append(("concern_ids", "A concern is chosen twice."))
+    if content.consent is Consent.GIVEN and content.parents_aware is False:
+        found.append(("consent", "Parents cannot have consented if they are not aware of "
+                                 "the referral."))
+    if content.consent is Consent.GIVEN and content.sharing_without_consent_sch1_para18:
+        found.append(("sharing_without_consent_sch1_para18",
+                      "Parents consented, so this is not sharing without consent."))
+    return found
+
 
 @dataclass(frozen=True)
 class Sending:
@@ -196,17 +232,7 @@ def _missing_about_child(content: ReferralContent, pupil: Pupil | None) -> list[
     missing: list[str] = []
     if not content.concern_ids:
         missing.append("No concern chosen to draw on")
-    if pupil.date_of_birth is None and pupil.expected_date_of_birth is None:
-        missing.append("No date of birth")
-    if pupil.current_address is None:
-        missing.append("No current address")
-    if not pupil.gp.strip():
-        missing.append("No GP recorded")
-    if not pupil.parental_responsibility:
-        missing.append("No one recorded as holding parental responsibility")
-    if pupil.key_adults_known is None:
-        missing.append("Key adults not recorded (say so if the school knows nothing about "
-                       "key adults)")
+    missing.extend(missing_from_register(pupil))
     if not content.child_location_now.strip():
         missing.append("Where the child is now is not said")
     if content.parents_aware is None:
@@ -218,9 +244,144 @@ def _missing_about_child(content: ReferralContent, pupil: Pupil | None) -> list[
     return missing
 
 
+def missing_from_register(pupil: Pupil) -> list[str]:
+    """What a referral needs from the child's register entry and it lacks: filled in
+    on the pupil's record, not in the referral."""
+    missing: list[str] = []
+    if pupil.date_of_birth is None and pupil.expected_date_of_birth is None:
+        missing.append("No date of birth")
+    if pupil.current_address is None:
+        missing.append("No current address")
+    if not pupil.gp.strip():
+        missing.append("No GP recorded")
+    if not pupil.parental_responsibility:
+        missing.append("No one recorded as holding parental responsibility")
+    if pupil.key_adults_known is None:
+        missing.append("Key adults not recorded (say so if the school knows nothing about "
+                       "key adults)")
+    return missing
+
+
 def validate_sending(sending: Sending, now: datetime) -> Sending:
     if not sending.recipient.strip():
         raise InvalidInput("Say who the referral was sent to.", field="recipient")
     if sending.sent_at > now:
         raise InvalidInput("The time sent cannot be in the future.", field="sent_at")
     return sending
+
+
+def feedback_problems(feedback: Feedback, sending: Sending | None,
+                      today: date) -> list[tuple[str, str]]:
+    """What is wrong with a record of the local authority's decision, per field."""
+    if sending is None:
+        return [("received_on", "Record how the referral was sent before its feedback.")]
+    found: list[tuple[str, str]] = []
+    if feedback.received_on > today:
+        found.append(("received_on", "The day feedback came cannot be in the future."))
+    elif feedback.received_on < sending.sent_at.date():
+        found.append(("received_on", "Feedback cannot have come before the referral was "
+                                     "sent."))
+    if feedback.outcome is FeedbackOutcome.NO_FURTHER_ACTION and not feedback.notes.strip():
+        found.append(("notes", "Record the reasons given for no further action, or that "
+                               "none were given."))
+    elif feedback.outcome is FeedbackOutcome.OTHER and not feedback.notes.strip():
+        found.append(("notes", "Say what the outcome was."))
+    return found
+
+
+def follow_up_problems(follow_up: FollowUp, sending: Sending | None, today: date,
+                       stages: Sequence[str]) -> list[tuple[str, str]]:
+    """What is wrong with a chase or an escalation step, per field. ``stages`` are
+    the school's escalation stages; a chase names none."""
+    if sending is None:
+        return [("on", "Record how the referral was sent before chasing it.")]
+    found: list[tuple[str, str]] = []
+    if follow_up.on > today:
+        found.append(("on", "The day cannot be in the future."))
+    elif follow_up.on < sending.sent_at.date():
+        found.append(("on", "A chase cannot come before the referral was sent."))
+    if not follow_up.note.strip():
+        found.append(("note", "Say what was done (for example, who you phoned and what "
+                              "you asked)."))
+    if follow_up.escalation_stage and follow_up.escalation_stage not in stages:
+        found.append(("escalation_stage", "Choose one of the school's escalation stages."))
+    return found
+
+
+def raise_first(problems: list[tuple[str, str]]) -> None:
+    """Raise the first problem as :class:`InvalidInput` naming its field."""
+    if problems:
+        name, message = problems[0]
+        raise InvalidInput(message, field=name)
+
+
+class MissingInformation(InvalidInput):
+    """Finalising was refused because a recipient would have to call back about
+    these gaps; ``missing`` lists them in the words of :func:`missing_information`.
+    The DSL may fill them in, or finalise anyway saying they know."""
+
+    def __init__(self, missing: Sequence[str]) -> None:
+        self.missing = tuple(missing)
+        lines = "\n".join(f"• {m}" for m in self.missing)
+        super().__init__(f"Some information is missing:\n{lines}\nFill it in, or finalise "
+                         "anyway to record that you know it is missing.", field="missing")
+
+
+#: Professional challenge when feedback does not come or a decision seems wrong;
+#: a school replaces these with its local partnership's escalation policy.
+DEFAULT_ESCALATION_STAGES = (
+    "Ask the social worker's team manager",
+    "Escalate to the service manager",
+    "Raise with the local safeguarding partnership under its escalation policy",
+)
+
+
+def validate_escalation_stages(stages: Sequence[str]) -> tuple[str, ...]:
+    """Stages tidied (spaces collapsed, blanks dropped); refused if none or repeated."""
+    clean = tuple(" ".join(s.split()) for s in stages if s.strip())
+    if not clean:
+        raise InvalidInput("Keep at least one escalation stage.", field="stages")
+    if len({s.casefold() for s in clean}) != len(clean):
+        raise InvalidInput("An escalation stage is listed twice.", field="stages")
+    return clean
+
+
+class ReferralState(enum.StrEnum):
+    """A draft is edited freely; a final referral is frozen and only amended (with a
+    reason). A ``StrEnum`` so callers may compare with ``"draft"`` and ``"final"``."""
+
+    DRAFT = "draft"
+    FINAL = "final"
+
+
+@dataclass(frozen=True)
+class SnapshotConcern:
+    """A concern as this child's file showed it (label-leak rule applied) when the
+    referral was finalised, and which version that was."""
+
+    concern_id: str
+    version: int
+    on_file: ConcernOnFile
+
+
+@dataclass(frozen=True)
+class RegisterSnapshot:
+    """What a final referral prints about the child (or, for the LADO, the
+    allegation): the record as it was when finalised. A sent referral must not
+    silently change because the register was amended later."""
+
+    taken_at: datetime
+    pupil: Pupil | None = None
+    concerns: tuple[SnapshotConcern, ...] = ()
+    adult_concern: AdultConcern | None = None
+
+
+@dataclass(frozen=True)
+class ReferralBody:
+    """One stored version of a referral: what it says, what happened after, and, once
+    final, the snapshot of the register it prints."""
+
+    state: ReferralState
+    content: ReferralContent
+    tracking: ReferralTracking = ReferralTracking()
+    snapshot: RegisterSnapshot | None = None
