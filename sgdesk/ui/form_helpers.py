@@ -225,6 +225,14 @@ class InlineForm(QWidget):
             row.touched = True
         self.refresh()
 
+    def untouch_all(self) -> None:
+        """Forget which fields were visited and any service's errors: the form was
+        cleared for the next entry, and empty fields are not mistakes yet."""
+        for row in self._rows.values():
+            row.touched = False
+        self._service_errors.clear()
+        self.refresh()
+
     def show_error(self, field: str, message: str) -> None:
         """Show an error a service reported under its field and put the cursor there.
 

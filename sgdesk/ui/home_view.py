@@ -1,14 +1,16 @@
 """The home view: where you are, who you are signed in as, and what needs you.
 
-For the DSL and deputies: concerns awaiting review, overdue actions, actions due
-this week and what was logged recently. Colleagues who do not review (SENDCO,
-auditor) see the recently logged concerns. Every line opens its concern.
-The lists are read in one job on the database worker (:func:`home_lists`).
+For the DSL and deputies: concerns awaiting review, referrals whose feedback is
+overdue, overdue actions, actions due this week and what was logged recently.
+Colleagues who do not review (SENDCO, auditor) see the recently logged concerns.
+Every line opens its concern, or its referral's tracking. The lists are read in
+one job on the database worker (:func:`home_lists`, :func:`overdue_feedback`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,9 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from sgdesk.services.concerns import HomeAction, HomeConcern, HomeLists
+from sgdesk.services.referrals import OverdueReferral
 from sgdesk.ui.record_text import day_text, names_text
 
-#: The most lines a list shows before it scrolls, so all four fit on one screen.
+#: The most lines a list shows before it scrolls, so all the lists fit on one screen.
 VISIBLE_LINES = 6
 
 
@@ -50,9 +53,16 @@ def action_line(action: HomeAction) -> str:
             f"{names_text(action.concern.children)}")
 
 
+def overdue_referral_line(referral: OverdueReferral) -> str:
+    """``Amy Example — Children's social care…, sent 02/11/2026, decision was due 03/11/2026``."""
+    return (f"{referral.pupil_name} — {referral.kind.label}, sent "
+            f"{day_text(referral.sent_at.astimezone().date())}, decision was due "
+            f"{day_text(referral.decision_due)}")
+
+
 class HomeSection(QWidget):
-    """A heading, then either a list of lines that open concerns or a calm sentence
-    saying there is nothing."""
+    """A heading, then either a list of lines that open what they are about (a
+    concern, a referral) or a calm sentence saying there is nothing."""
 
     def __init__(self, title: str, empty_text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,11 +83,12 @@ class HomeSection(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(self.list)
 
-    def set_lines(self, lines: list[tuple[str, HomeConcern]]) -> None:
+    def set_lines(self, lines: list[tuple[str, Any]]) -> None:
+        """Each line's text, and what it opens (kept on the item)."""
         self.list.clear()
-        for text, concern in lines:
+        for text, opens in lines:
             item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, concern)
+            item.setData(Qt.ItemDataRole.UserRole, opens)
             self.list.addItem(item)
         self.empty.setVisible(not lines)
         self.list.setVisible(bool(lines))
@@ -91,9 +102,11 @@ class HomeSection(QWidget):
 
 
 class HomeView(QWidget):
-    """Emits :attr:`concern_chosen` (concern id, pupil id whose file it opens on)."""
+    """Emits :attr:`concern_chosen` (concern id, pupil id whose file it opens on) or
+    :attr:`referral_chosen` (referral id, the pupil's id)."""
 
     concern_chosen = Signal(str, str)
+    referral_chosen = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,13 +123,17 @@ class HomeView(QWidget):
 
         self.awaiting_review = HomeSection("Concerns awaiting your review",
                                            "Nothing is waiting for review.")
+        self.overdue_referrals = HomeSection("Referral feedback overdue",
+                                             "No referral is waiting on overdue feedback.")
         self.overdue_actions = HomeSection("Overdue actions", "No actions are overdue.")
         self.due_this_week = HomeSection("Actions due this week",
                                          "No actions are due in the next seven days.")
         self.recently_logged = HomeSection("Recently logged",
                                            "No concerns have been logged yet.")
-        self.sections = (self.awaiting_review, self.overdue_actions, self.due_this_week,
-                         self.recently_logged)
+        self.sections = (self.awaiting_review, self.overdue_referrals, self.overdue_actions,
+                         self.due_this_week, self.recently_logged)
+        #: What only the DSL and deputies see.
+        self.reviewer_sections = self.sections[:4]
         body = QWidget()
         lists = QVBoxLayout(body)
         lists.setContentsMargins(0, 0, 8, 0)
@@ -150,8 +167,13 @@ class HomeView(QWidget):
                                         for a in lists.overdue_actions])
         self.due_this_week.set_lines([(action_line(a), a.concern) for a in lists.due_this_week])
         self.recently_logged.set_lines([(concern_line(c), c) for c in lists.recently_logged])
-        for section in self.sections[:3]:
+        for section in self.reviewer_sections:
             section.setVisible(reviewer)
+
+    def show_overdue_referrals(self, overdue: list[OverdueReferral]) -> None:
+        """Referrals sent whose decision was due and no feedback has come (the service
+        gives none to roles that do not make referrals)."""
+        self.overdue_referrals.set_lines([(overdue_referral_line(r), r) for r in overdue])
 
     def clear(self) -> None:
         """Forget what was shown, so nothing lingers in the widget tree while locked."""
@@ -161,5 +183,8 @@ class HomeView(QWidget):
             section.clear()
 
     def _chosen(self, item: QListWidgetItem) -> None:
-        concern: HomeConcern = item.data(Qt.ItemDataRole.UserRole)
-        self.concern_chosen.emit(concern.id, concern.pupil_id)
+        chosen = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(chosen, OverdueReferral):
+            self.referral_chosen.emit(chosen.id, chosen.pupil_id)
+        else:
+            self.concern_chosen.emit(chosen.id, chosen.pupil_id)

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sgdesk.services import concerns, pupils
+from sgdesk.services import concerns, pupils, referrals
 from sgdesk.services.concerns import REVIEWER_ROLES, HomeLists
+from sgdesk.services.referrals import OverdueReferral
 from sgdesk.services.session import Session
 from sgdesk.ui.error_text import describe
 from sgdesk.ui.home_view import HomeDetails, HomeView
@@ -35,9 +36,11 @@ from sgdesk.ui.search_view import SearchView
 from sgdesk.ui.worker import DbWorker
 
 
-def read_home_lists(session: Session) -> HomeLists:
-    """Worker job: the home view's lists as of today (local time)."""
-    return concerns.home_lists(session, session.db.clock().astimezone().date())
+def read_home_lists(session: Session) -> tuple[HomeLists, list[OverdueReferral]]:
+    """Worker job: the home view's lists as of today (local time), overdue referral
+    feedback included."""
+    today = session.db.clock().astimezone().date()
+    return concerns.home_lists(session, today), referrals.overdue_feedback(session, today)
 
 
 class RecordsWorkspace(QWidget):
@@ -98,6 +101,7 @@ class RecordsWorkspace(QWidget):
         self.search_view.pupil_chosen.connect(self.open_pupil)
         self.search_view.concern_chosen.connect(self._open_found_concern)
         self.home_view.concern_chosen.connect(self._open_home_concern)
+        self.home_view.referral_chosen.connect(self._open_home_referral)
         self.record_view.changed.connect(self.refresh)
         self.right.currentChanged.connect(self._set_actions_enabled)
         self._set_actions_enabled()
@@ -164,9 +168,11 @@ class RecordsWorkspace(QWidget):
 
         return call
 
-    def _show_home(self, lists: HomeLists) -> None:
+    def _show_home(self, found: tuple[HomeLists, list[OverdueReferral]]) -> None:
         if self._session is not None:
+            lists, overdue = found
             self.home_view.show_lists(lists, self._session.user.role in REVIEWER_ROLES)
+            self.home_view.show_overdue_referrals(overdue)
 
     def _report(self, exc: BaseException) -> None:
         self.problem.emit(describe(exc))
@@ -208,6 +214,17 @@ class RecordsWorkspace(QWidget):
         if self._session is not None:
             open_concern_dialog(self._worker, self._session, concern_id, pupil_id, self,
                                 self._concern_changed)
+
+    def _open_home_referral(self, referral_id: str, _pupil_id: str) -> None:
+        from sgdesk.ui.dialogs.referral_tracking_dialog import ReferralTrackingDialog
+
+        if self._session is None:
+            return
+        dialog = ReferralTrackingDialog(self._worker, self._session, referral_id, self)
+        dialog.focus_section("follow_up")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda _id: self._concern_changed())
+        dialog.open()
 
     def _concern_changed(self) -> None:
         self.refresh()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -40,6 +41,8 @@ from sgdesk.models.referrals import (
     ReferralTracking,
     Sending,
     SendMethod,
+    feedback_problems,
+    follow_up_problems,
     validate_sending,
 )
 from sgdesk.services import referrals
@@ -112,6 +115,13 @@ def follow_up_kind(follow_up: FollowUp) -> str:
     return f"Escalation: {follow_up.escalation_stage}" if follow_up.escalation_stage else CHASE
 
 
+def _first_per_field(problems: list[tuple[str, str]]) -> FieldErrors:
+    found: FieldErrors = {}
+    for name, message in problems:
+        found.setdefault(name, message)
+    return found
+
+
 @dataclass(frozen=True)
 class _Reading:
     record: ReferralRecord
@@ -147,6 +157,7 @@ class ReferralTrackingDialog(QDialog):
         self._session = session
         self._referral_id = referral_id
         self._reading: _Reading | None = None
+        self._wanted_section = ""
         self._can_record = session.user.role in REVIEWER_ROLES
         self.setWindowTitle("Referral: sending, feedback and follow-ups")
         self.setStyleSheet(STYLE)
@@ -269,6 +280,12 @@ class ReferralTrackingDialog(QDialog):
         self.history = read_only_table(self.HEADINGS, 3)
         self.history.setAccessibleName("Chases and escalations, oldest first")
         self.history.setWordWrap(True)
+        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.history.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = self.history.horizontalHeader()
+        for column in (1, 3, 4):  # what, note and outcome share the width and wrap
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(lambda *_: self._fit_history())
         self.no_history = wrapped_label("No chases or escalations yet.", HINT_COLOUR)
         self.follow_up_form = InlineForm()
         self.follow_up_kind = self.follow_up_form.add_field(
@@ -322,9 +339,8 @@ class ReferralTrackingDialog(QDialog):
         self._show(reading)
         if first:
             self._fill_forms(reading)
-            section = getattr(self, "_wanted_section", None)
-            if section:
-                self.focus_section(section)
+            if self._wanted_section:
+                self.focus_section(self._wanted_section)
 
     def _failed(self, exc: BaseException) -> None:
         self._set_working(None)
@@ -363,10 +379,18 @@ class ReferralTrackingDialog(QDialog):
         follow_ups = tracking.follow_ups
         fill_table(self.history, [(day_text(f.on), follow_up_kind(f), f.by, f.note,
                                    f.outcome or "Not yet known") for f in follow_ups])
-        self.history.resizeRowsToContents()
+        self._fit_history()
         self.history.setVisible(bool(follow_ups))
         self.no_history.setVisible(not follow_ups)
         self._fill_kinds(reading.stages)
+
+    def _fit_history(self) -> None:
+        """Every follow-up in full: rows as tall as their wrapped text, the table as
+        tall as its rows (the dialog scrolls, the table never does)."""
+        self.history.resizeRowsToContents()
+        rows_height = sum(self.history.rowHeight(r) for r in range(self.history.rowCount()))
+        self.history.setFixedHeight(self.history.horizontalHeader().height() + rows_height
+                                    + 2 * self.history.frameWidth() + 2)
 
     def _fill_kinds(self, stages: list[str]) -> None:
         chosen = self.follow_up_kind.currentData()
@@ -421,12 +445,28 @@ class ReferralTrackingDialog(QDialog):
         return collect_errors(lambda: validate_sending(self.sending(), self._now()))
 
     def _feedback_errors(self) -> FieldErrors:
-        return collect_errors(self.feedback)
+        try:
+            feedback = self.feedback()
+        except InvalidInput as exc:
+            return {exc.field: str(exc)}
+        return _first_per_field(feedback_problems(feedback, self._sent(), self._today()))
 
     def _follow_up_errors(self) -> FieldErrors:
-        return collect_errors(
-            self.follow_up,
-            lambda: check_filled(self.follow_up_by.text(), "by", "Say who chased or escalated."))
+        errors = collect_errors(lambda: check_filled(self.follow_up_by.text(), "by",
+                                                     "Say who chased or escalated."))
+        try:
+            follow_up = self.follow_up()
+        except InvalidInput as exc:
+            return {exc.field: str(exc)} | errors
+        stages = self._reading.stages if self._reading else []
+        return _first_per_field(follow_up_problems(follow_up, self._sent(), self._today(),
+                                                   stages)) | errors
+
+    def _sent(self) -> Sending | None:
+        return self._reading.record.tracking.sending if self._reading else None
+
+    def _today(self) -> date:
+        return self._now().astimezone().date()
 
     # -- recording --------------------------------------------------------------------------
     def record_sending(self) -> None:
@@ -479,9 +519,7 @@ class ReferralTrackingDialog(QDialog):
     def _clear_follow_up(self) -> None:
         for editor in (self.follow_up_note, self.follow_up_outcome):
             editor.clear()
-        for name in ("note", "outcome"):
-            self.follow_up_form.clear_error(name)
-        self.follow_up_form.refresh()
+        self.follow_up_form.untouch_all()
 
     # -- small helpers ----------------------------------------------------------------------
     def _set_working(self, text: str | None) -> None:
