@@ -103,6 +103,15 @@ def get_pupil(session: Session, pupil_id: str) -> PupilRecord:
     return PupilRecord(pupil, version, history, family)
 
 
+def family_members(session: Session, family_id: str) -> list[Pupil]:
+    """The pupils linked into one family, eldest first (for a family's printed
+    chronology, which lists every child even where a child has no entries)."""
+    repo = PupilRepository(session.db)
+    ids = repo.family_members(family_id)
+    found = repo.get_many(ids)
+    return [found[i] for i in ids if i in found]
+
+
 def link_family(session: Session, pupil_ids: list[str], label: str) -> str:
     """Link siblings at the school into one family (so chronologies can merge)."""
     session.require_write()

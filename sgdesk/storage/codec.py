@@ -2,7 +2,7 @@
 
 Records are stored as JSON inside the encrypted database, so one codec serves
 every record kind (pupils, concerns, and those to come) and the export bundles.
-Handles: str/int/float/bool, ``date``, ``datetime``, enums, tuples, dicts of str,
+Handles: str/int/float/bool, ``date``, ``datetime``, ``time``, enums, tuples, dicts of str,
 ``X | None`` and nested dataclasses. Unknown keys in stored JSON are ignored and
 missing ones take the field's default, so adding a field never breaks old rows.
 """
@@ -14,7 +14,7 @@ import enum
 import json
 import types
 import typing
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cache
 from typing import Any
 
@@ -24,7 +24,7 @@ def to_jsonable(value: Any) -> Any:
         return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, tuple | list):
         return [to_jsonable(v) for v in value]
@@ -70,6 +70,8 @@ def from_jsonable(hint: Any, data: Any) -> Any:
         return datetime.fromisoformat(data)
     if hint is date:
         return date.fromisoformat(data)
+    if hint is time:
+        return time.fromisoformat(data)
     if hint is Any:
         return data
     return data
