@@ -159,10 +159,13 @@ def set_significance(session: Session, pupil_id: str | None, source_kind: str, s
 
 # -- chronologies -----------------------------------------------------------------
 def pupil_chronology(session: Session, pupil_id: str) -> list[ChronologyEntry]:
-    """Everything on the pupil's file that belongs in a chronology, in date order."""
-    if not PupilRepository(session.db).get_many([pupil_id]):
+    """Everything on the pupil's file that belongs in a chronology, in date order,
+    with the events recorded against their family as a whole ("Father left the
+    home" matters to each child's chronology)."""
+    found = PupilRepository(session.db).get_many([pupil_id])
+    if not found:
         raise InvalidInput("That pupil is not on the register.")
-    return _chronology(session, {pupil_id: ""}, family_id=None)
+    return _chronology(session, {pupil_id: ""}, found[pupil_id].family_id, family_view=False)
 
 
 def family_chronology(session: Session, family_id: str) -> list[ChronologyEntry]:
@@ -173,7 +176,8 @@ def family_chronology(session: Session, family_id: str) -> list[ChronologyEntry]
     if not members:
         raise InvalidInput("That family has no pupils linked to it.")
     eldest_first = sorted(members.values(), key=_age_order)
-    return _chronology(session, {p.id: p.display_name for p in eldest_first}, family_id)
+    return _chronology(session, {p.id: p.display_name for p in eldest_first}, family_id,
+                       family_view=True)
 
 
 def describe_filter(chosen: ChronologyFilter) -> str:
@@ -196,8 +200,8 @@ def describe_filter(chosen: ChronologyFilter) -> str:
     return "; ".join(parts) if parts else "All entries"
 
 
-def _chronology(session: Session, children: dict[str, str],
-                family_id: str | None) -> list[ChronologyEntry]:
+def _chronology(session: Session, children: dict[str, str], family_id: str | None, *,
+                family_view: bool) -> list[ChronologyEntry]:
     """Entries for ``children`` (pupil id -> the name their lines carry) and, with
     a family, the family's events. Significance choices, decision times and events
     are read once for all the children."""
@@ -209,7 +213,7 @@ def _chronology(session: Session, children: dict[str, str],
         entries += _derived_entries(session, pupil_id, name, recorded)
     overrides = repo.significance(ids)
     entries = [_with_choice(e, overrides) for e in entries]
-    entries += (_event_entry(e, children, family_id is not None)
+    entries += (_event_entry(e, children, family_view)
                 for e in repo.events_for(ids, family_id))
     return in_date_order(replace(e, sequence=n) for n, e in enumerate(entries))
 
@@ -349,9 +353,11 @@ def _event_entry(stored: CurrentEvent, children: dict[str, str],
     name = ""
     if named:
         name = children.get(content.pupil_id or "", "") if content.pupil_id else WHOLE_FAMILY
+    about = "" if named or content.pupil_id else f"{WHOLE_FAMILY} — "
     return ChronologyEntry(
         "event", stored.id, content.pupil_id, name, content.happened_on,
-        content.happened_at_time, f"{content.kind.label}: {' '.join(content.event.split())}",
+        content.happened_at_time,
+        f"{about}{content.kind.label}: {' '.join(content.event.split())}",
         content.source.strip(), content.outcome.strip(), content.significant)
 
 

@@ -13,8 +13,7 @@ completed, so its history reads as it would have happened.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -22,6 +21,7 @@ from sgdesk.models.body_maps import BodyMapContent, BodyView, Mark, MarkType, si
 from sgdesk.models.concerns import ChildRole
 from sgdesk.services.body_maps import add_body_map
 from sgdesk.services.concerns import ConcernEntry, concerns_on_file
+from sgdesk.services.demo_clock import clock_at
 from sgdesk.services.pupils import get_pupil, list_pupils
 from sgdesk.services.resources import body_map_regions
 from sgdesk.services.session import Session
@@ -78,19 +78,8 @@ def add_demo_body_maps(session: Session, today: date) -> None:
     for plan in sorted(plans, key=lambda p: p.completed_at):
         saved_at = plan.completed_at.astimezone(UTC) + timedelta(minutes=10)
         if saved_at <= latest:
-            with _clock_at(session, saved_at):
+            with clock_at(session, saved_at):
                 add_body_map(session, plan)
-
-
-@contextmanager
-def _clock_at(session: Session, moment: datetime) -> Iterator[None]:
-    """The store's clock stopped at ``moment`` while one map is saved."""
-    real_clock: Callable[[], datetime] = session.db.clock
-    session.db.clock = lambda: moment
-    try:
-        yield
-    finally:
-        session.db.clock = real_clock
 
 
 def _concerns_with_marks(session: Session) -> Iterator[tuple[str, ConcernEntry, _MarkSeen]]:

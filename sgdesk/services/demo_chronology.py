@@ -24,7 +24,7 @@ from sgdesk.models.chronology import ChronologyEvent, EventKind
 from sgdesk.models.pupils import PupilListEntry, SendStatus
 from sgdesk.services.chronology import add_event
 from sgdesk.services.concerns import concerns_on_file
-from sgdesk.services.demo_body_maps import _clock_at
+from sgdesk.services.demo_clock import clock_at
 from sgdesk.services.demo_records import school_time
 from sgdesk.services.pupils import get_pupil, list_pupils
 from sgdesk.services.session import Session
@@ -49,7 +49,7 @@ def add_demo_chronology(session: Session, today: date) -> None:
     plans = [*_family_events(session), *_other_pupils(session, today)]
     for plan in sorted(plans, key=lambda p: p.recorded_at):
         if plan.event.happened_on <= today:
-            with _clock_at(session, min(plan.recorded_at, latest)):
+            with clock_at(session, min(plan.recorded_at, latest)):
                 add_event(session, plan.event)
 
 

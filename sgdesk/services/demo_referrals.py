@@ -37,7 +37,7 @@ from sgdesk.models.referrals import (
 from sgdesk.models.working_days import add_working_days
 from sgdesk.services import referrals
 from sgdesk.services.concerns import concerns_on_file
-from sgdesk.services.demo_body_maps import _clock_at
+from sgdesk.services.demo_clock import clock_at
 from sgdesk.services.demo_records import school_time
 from sgdesk.services.pupils import get_pupil, list_pupils
 from sgdesk.services.session import Session
@@ -98,7 +98,7 @@ class _Story:
         moment = school_time(day, hour, minute).astimezone(UTC)
         if moment > self.latest:
             return None
-        with _clock_at(self.session, moment):
+        with clock_at(self.session, moment):
             return step()
 
     def version(self, referral_id: str) -> int:

@@ -41,18 +41,13 @@ from sgdesk.ui.pupil_profile import build_profile
 from sgdesk.ui.record_text import day_text
 from sgdesk.ui.worker import DbWorker
 
-PROFILE_TAB, CONCERNS_TAB, BODY_MAPS_TAB = 0, 1, 2
+PROFILE_TAB, CONCERNS_TAB, BODY_MAPS_TAB, CHRONOLOGY_TAB, REFERRALS_TAB = range(5)
 CONCERN_LIST_PDF_NAME = "concern-list.pdf"
 
 #: The tabs later capabilities fill, each with what will appear there.
 LATER_TABS = (
-    ("Chronology", "This pupil's chronology — concerns, referrals, meetings and changes at "
-                   "home, in date order — will appear here."),
-    ("Referrals", "Referrals made for this pupil, and the replies received, will appear "
-                  "here."),
     ("Casework", "Early Help and child-in-need casework for this pupil will appear here."),
 )
-
 
 @dataclass(frozen=True)
 class PupilFile:
@@ -129,12 +124,16 @@ class PupilRecordView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_profile_tab(), "Profile")
         self.tabs.addTab(self._build_concerns_tab(), "Concerns")
-        self.body_maps_page = QWidget()
-        self.body_maps_page.setLayout(QVBoxLayout())
-        self.body_maps_page.layout().setContentsMargins(0, 0, 0, 0)
-        self._body_maps_for: str | None = None
-        self.tabs.addTab(self.body_maps_page, "Body maps")
-        self.tabs.currentChanged.connect(lambda _index: self._fill_body_maps())
+        #: Tabs built for one pupil when chosen, so opening a pupil stays one worker job.
+        self._pupil_tabs = {
+            BODY_MAPS_TAB: PupilTab(self._body_maps_tab),
+            CHRONOLOGY_TAB: PupilTab(self._chronology_tab),
+            REFERRALS_TAB: PupilTab(self._referrals_tab),
+        }
+        for index, title in ((BODY_MAPS_TAB, "Body maps"), (CHRONOLOGY_TAB, "Chronology"),
+                             (REFERRALS_TAB, "Referrals")):
+            self.tabs.addTab(self._pupil_tabs[index], title)
+        self.tabs.currentChanged.connect(lambda _index: self._fill_pupil_tabs())
         for title, sentence in LATER_TABS:
             self.tabs.addTab(_later_tab(sentence), title)
 
@@ -265,7 +264,8 @@ class PupilRecordView(QWidget):
         self.left.hide()
         self.message.hide()
         self._set_profile(QWidget())
-        self._set_body_maps(None)
+        for tab in self._pupil_tabs.values():
+            tab.show_pupil(None)
         self.concern_model.set_rows([])
         self.tabs.setTabText(CONCERNS_TAB, "Concerns")
         self.tabs.setCurrentIndex(PROFILE_TAB)
@@ -290,7 +290,7 @@ class PupilRecordView(QWidget):
         for button in (self.print_button, self.save_button):
             button.setEnabled(bool(found.concerns))
         self.tabs.setTabText(CONCERNS_TAB, f"Concerns ({len(found.concerns)})")
-        self._fill_body_maps()
+        self._fill_pupil_tabs()
         self.pupil_opened.emit(pupil.id)
         concern_id, self._then_open = self._then_open, None
         if concern_id is not None:
@@ -308,30 +308,38 @@ class PupilRecordView(QWidget):
         if old is not None:
             old.deleteLater()
 
-    def _fill_body_maps(self) -> None:
-        """Build the Body maps tab for the pupil shown, only once that tab is chosen:
-        opening a pupil stays one worker job."""
+    def _fill_pupil_tabs(self) -> None:
+        """Build the chosen per-pupil tab for the pupil shown; drop any other tab's
+        content that belongs to another pupil."""
+        pupil_id = self._file.record.pupil.id if self._file and self._session else None
+        for index, tab in self._pupil_tabs.items():
+            if index == self.tabs.currentIndex():
+                tab.show_pupil(pupil_id)
+            elif tab.pupil_id != pupil_id:
+                tab.show_pupil(None)  # never leave another pupil's records in the tree
+
+    def _body_maps_tab(self, pupil_id: str) -> QWidget:
         from sgdesk.ui.body_maps_tab import BodyMapsTab
 
-        pupil_id = self._file.record.pupil.id if self._file else None
-        if pupil_id == self._body_maps_for:
-            return
-        self._set_body_maps(None)  # never leave another pupil's maps in the tree
-        if self.tabs.currentIndex() != BODY_MAPS_TAB or self._session is None or not pupil_id:
-            return
-        tab = BodyMapsTab(self._worker, self._session, pupil_id)
-        tab.changed.connect(self._saved)
-        self._set_body_maps(tab)
-        self._body_maps_for = pupil_id
+        return self._connected(BodyMapsTab(self._worker, self._live_session(), pupil_id))
 
-    def _set_body_maps(self, page: QWidget | None) -> None:
-        layout = self.body_maps_page.layout()
-        while (item := layout.takeAt(0)) is not None:
-            if (old := item.widget()) is not None:
-                old.deleteLater()
-        self._body_maps_for = None
-        if page is not None:
-            layout.addWidget(page)
+    def _chronology_tab(self, pupil_id: str) -> QWidget:
+        from sgdesk.ui.chronology_tab import ChronologyTab
+
+        return self._connected(ChronologyTab(self._worker, self._live_session(), pupil_id))
+
+    def _referrals_tab(self, pupil_id: str) -> QWidget:
+        from sgdesk.ui.referrals_tab import ReferralsTab
+
+        return self._connected(ReferralsTab(self._worker, self._live_session(), pupil_id))
+
+    def _live_session(self) -> Session:
+        assert self._session is not None  # tabs are built only while a pupil is shown
+        return self._session
+
+    def _connected[T: QWidget](self, tab: T) -> T:
+        tab.changed.connect(self._saved)  # type: ignore[attr-defined]
+        return tab
 
     def open_sibling(self, pupil_id: str) -> None:
         self.show_pupil(pupil_id, PROFILE_TAB)
@@ -415,6 +423,11 @@ class PupilRecordView(QWidget):
             _open(dialog)
 
     def _saved(self, *_ignored: object) -> None:
+        """Something on the record was saved: reread it, and let the other per-pupil
+        tabs be built afresh when next chosen (a new concern changes the chronology)."""
+        for index, tab in self._pupil_tabs.items():
+            if index != self.tabs.currentIndex():
+                tab.show_pupil(None)
         self.reload()
         self.changed.emit()
 
@@ -433,6 +446,29 @@ def _open(dialog: QDialog) -> None:
     """Open without blocking (never ``exec``), so a lock can close it."""
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
+
+
+class PupilTab(QWidget):
+    """A tab whose content belongs to one pupil: built by ``build(pupil_id)`` when
+    asked, replaced when the pupil changes, emptied when there is no pupil."""
+
+    def __init__(self, build: Callable[[str], QWidget]) -> None:
+        super().__init__()
+        self._build = build
+        self.pupil_id: str | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def show_pupil(self, pupil_id: str | None) -> None:
+        if pupil_id == self.pupil_id:
+            return
+        layout = self.layout()
+        while (item := layout.takeAt(0)) is not None:
+            if (old := item.widget()) is not None:
+                old.deleteLater()
+        self.pupil_id = pupil_id
+        if pupil_id is not None:
+            layout.addWidget(self._build(pupil_id))
 
 
 def _later_tab(sentence: str) -> QWidget:

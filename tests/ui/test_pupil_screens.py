@@ -17,8 +17,16 @@ from sgdesk.models.pupils import KeyAdult, SendStatus
 from sgdesk.models.users import Role
 from sgdesk.services import body_maps, concerns, pupils
 from sgdesk.ui.body_maps_tab import BodyMapsTab
+from sgdesk.ui.chronology_tab import ChronologyTab
 from sgdesk.ui.main_window import MainWindow
-from sgdesk.ui.pupil_record_view import BODY_MAPS_TAB, CONCERNS_TAB, PROFILE_TAB
+from sgdesk.ui.pupil_record_view import (
+    BODY_MAPS_TAB,
+    CHRONOLOGY_TAB,
+    CONCERNS_TAB,
+    PROFILE_TAB,
+    REFERRALS_TAB,
+)
+from sgdesk.ui.referrals_tab import ReferralsTab
 from tests.body_map_helpers import map_of
 from tests.helpers import (
     SCHOOL,
@@ -253,3 +261,23 @@ def test_the_body_maps_tab_shows_only_the_open_pupils_maps_and_clears_on_lock(
     window.lock()
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.unlock_view)
     qtbot.waitUntil(lambda: not record.findChildren(BodyMapsTab))
+
+
+def test_chronology_and_referrals_tabs_belong_to_the_open_pupil(
+    qtbot: QtBot, make_window: WindowFactory, store_path: Path
+) -> None:
+    make_register(store_path)
+    window = unlocked_on(qtbot, make_window, store_path)
+    record = window.workspace.record_view
+    open_by_typing(qtbot, window, "Amy")
+    record.tabs.setCurrentIndex(CHRONOLOGY_TAB)
+    qtbot.waitUntil(lambda: len(record.findChildren(ChronologyTab)) == 1)
+    wait_idle(qtbot, window)
+    chronology = record.findChild(ChronologyTab)
+    assert "Came in hungry, twice" in " ".join(widget_texts(chronology))
+    record.tabs.setCurrentIndex(REFERRALS_TAB)
+    qtbot.waitUntil(lambda: len(record.findChildren(ReferralsTab)) == 1)
+    open_by_typing(qtbot, window, "Ben")  # Amy's tabs go; Ben's referrals tab is built
+    qtbot.waitUntil(lambda: not record.findChildren(ChronologyTab))
+    qtbot.waitUntil(lambda: [t.parent().pupil_id for t in record.findChildren(ReferralsTab)]
+                    == [record.pupil_id])

@@ -39,7 +39,6 @@ from sgdesk.services.chronology import (
     set_significance,
 )
 from sgdesk.services.demo import DEMO_DSL_LOGIN, DEMO_PASSWORD, create_demo_store
-from sgdesk.services.demo_chronology import add_demo_chronology
 from sgdesk.services.maintenance import verify_store
 from sgdesk.services.referrals import finalise, record_feedback, record_sending, start_referral
 from sgdesk.services.session import Session
@@ -230,7 +229,11 @@ def test_the_family_chronology_holds_exactly_the_siblings_entries(session: Sessi
         family_id=family_id))
 
     merged = family_chronology(session, family_id)
-    siblings = pupil_chronology(session, amy.id) + pupil_chronology(session, ben.id)
+    amy_alone, ben_alone = pupil_chronology(session, amy.id), pupil_chronology(session, ben.id)
+    for alone in (amy_alone, ben_alone):  # each child's own chronology has the family event
+        (shared,) = [e for e in alone if e.pupil_id is None]
+        assert shared.source_id == partner and shared.event.startswith("Whole family — ")
+    siblings = [e for e in amy_alone + ben_alone if e.pupil_id is not None]
     (whole_family,) = [e for e in merged if e.pupil_id is None]
     assert whole_family.source_id == partner and whole_family.child_name == "Whole family"
     assert without_family_columns([e for e in merged if e.pupil_id is not None]) == \
@@ -241,8 +244,8 @@ def test_the_family_chronology_holds_exactly_the_siblings_entries(session: Sessi
     assert all("Cal" not in e.event for e in merged)
     assert [key(e) for e in merged] == sorted(key(e) for e in merged)
     assert {e.sequence for e in merged} == set(range(len(merged)))
-    # The family's events are on the family chronology, not a child's own.
-    assert partner not in {e.source_id for e in pupil_chronology(session, amy.id)}
+    # ... but not on the chronology of a child outside the family.
+    assert partner not in {e.source_id for e in pupil_chronology(session, cal.id)}
 
 
 def test_one_concern_is_one_line_per_sibling_each_from_their_own_file(
@@ -447,8 +450,7 @@ def test_a_referral_joins_once_finalised_or_sent_and_shows_what_came_of_it(
 def test_the_demo_family_of_three_has_a_rich_chronology(tmp_path: Path) -> None:
     path = create_demo_store(tmp_path / "demo.sgdesk")
     demo = reopen(path, DEMO_DSL_LOGIN, DEMO_PASSWORD)
-    today = demo.db.clock().astimezone().date()
-    add_demo_chronology(demo, today)
+    today = demo.db.clock().astimezone().date()  # the demo store has its chronology
 
     families: dict[str, list[str]] = {}
     for entry in pupils.list_pupils(demo):
