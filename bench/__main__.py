@@ -13,6 +13,7 @@ from datetime import date
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench.body_map_figures import body_map_figures
+from bench.record_figures import record_figures
 from bench.reference_store import reference_store
 from bench.startup import launch_figures, unlock_figures
 from bench.store_figures import append_results, machine, measure, print_figures
@@ -33,7 +34,8 @@ def main() -> int:
     args = parser.parse_args()
     print(f"machine: {machine()}")
     if not args.store_only:
-        print_table(launch_figures() + unlock_figures() + body_map_figures())
+        print_table(launch_figures() + unlock_figures() + body_map_figures()
+                    + record_figures())
     figures = measure(reference_store(args.scale, rebuild=args.rebuild))
     print_figures(figures)
     if not args.no_record:
