@@ -49,8 +49,8 @@ class DraftForm(DraftableDialog):
 
     Escape, Cancel (connect it to :meth:`ask_to_discard`) and the window's close
     button ask before throwing typed text away, then forget the stored draft. A
-    lock, or a close the program makes rather than the person, calls
-    :meth:`reject`, which asks nothing and keeps the draft. A save in progress
+    lock calls :meth:`reject`, which asks nothing and keeps the draft; so must any
+    other close the program makes (and tests: see ``tests/ui/conftest.shown``). A save in progress
     cannot be abandoned: its outcome must be shown.
     """
 
@@ -81,17 +81,21 @@ class DraftForm(DraftableDialog):
 
     def ask_to_discard(self) -> bool:
         """Leave if the person agrees; ``True`` when the form was closed."""
-        if self.working:
-            return False
+        if self.working and self.loaded:
+            return False  # a save cannot be abandoned half-way: its outcome must show
         if self.has_unsaved_text() and not confirm(self, *self.discard_question):
             return False
         if self.loaded:
-            session, kind, ref = self._session, self.draft_kind, self.draft_ref
-            # A leftover draft is offered again next time, never lost: ignore failure.
-            self._worker.run(lambda: drafts.discard_draft(session, kind, ref),
-                             on_error=lambda _exc: None)
+            self.forget_stored_draft()
         self.reject()
         return True
+
+    def forget_stored_draft(self) -> None:
+        """Drop this form's stored draft (after a save, or a deliberate discard)."""
+        session, kind, ref = self._session, self.draft_kind, self.draft_ref
+        # A leftover draft is offered again next time, never lost: ignore failure.
+        self._worker.run(lambda: drafts.discard_draft(session, kind, ref),
+                         on_error=lambda _exc: None)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
@@ -100,7 +104,9 @@ class DraftForm(DraftableDialog):
             super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if event.spontaneous() and self.isVisible():
+        """A close while the form is showing is the person's (the title bar's close
+        button); the program closes forms with :meth:`reject`, which hides them first."""
+        if self.isVisible():
             event.ignore()
             self.ask_to_discard()
         else:

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QAbstractListModel
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QTabWidget,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from sgdesk.services.locations import AppLocations
@@ -142,7 +149,10 @@ def shot(widget: QWidget, name: str) -> None:
 
 def shown[W: QWidget](qtbot: QtBot, widget: W) -> W:
     """Show a top-level widget and wait until it is the active window."""
-    qtbot.addWidget(widget)
+    # Closing at the end of the test as a lock would: a form with typed text would
+    # otherwise ask whether to discard it, and wait for an answer forever.
+    qtbot.addWidget(widget, before_close_func=lambda w: w.reject()
+                    if isinstance(w, QDialog) and w.isVisible() else None)
     with qtbot.waitActive(widget):
         widget.show()
         widget.activateWindow()

@@ -358,7 +358,7 @@ def test_closing_the_window_asks_too(qtbot: QtBot, worker: DbWorker, session: Se
     tab_to(qtbot, dialog.editors["location"])
     type_text(qtbot, "Hall")
     form_helpers.set_next_answer(False)
-    dialog.close()
+    dialog.close()  # as the title bar's close button does
     assert dialog.isVisible()
 
 

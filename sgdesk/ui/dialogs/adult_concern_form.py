@@ -42,12 +42,11 @@ from sgdesk.models.errors import InvalidInput
 from sgdesk.services import adult_concerns, drafts
 from sgdesk.services.adult_concerns import AdultConcernRecord
 from sgdesk.services.session import Session
-from sgdesk.ui.drafts import DraftableDialog
+from sgdesk.ui.drafts import DraftForm
 from sgdesk.ui.form_helpers import (
     FieldErrors,
     FormPanel,
     collect_errors,
-    confirm,
     dialog_layout,
     while_alive,
 )
@@ -126,7 +125,7 @@ class ThresholdChecks(QWidget):
             box.setAccessibleDescription(text)
 
 
-class AdultConcernForm(DraftableDialog):
+class AdultConcernForm(DraftForm):
     """Record a new allegation or low-level concern (``record`` None) or amend one."""
 
     draft_kind = "adult_concern"
@@ -137,9 +136,8 @@ class AdultConcernForm(DraftableDialog):
                  record: AdultConcernRecord | None = None,
                  parent: QWidget | None = None) -> None:
         self.kind = record.current.content.kind if record else kind
-        super().__init__(parent, draft_ref=record.id if record else f"new-{self.kind.value}")
-        self._worker = worker
-        self._session = session
+        super().__init__(worker, session, parent,
+                         draft_ref=record.id if record else f"new-{self.kind.value}")
         self._record = record
         allegation = self.kind is AdultConcernKind.ALLEGATION
         noun = "an allegation" if allegation else "a low-level concern"
@@ -176,7 +174,7 @@ class AdultConcernForm(DraftableDialog):
         layout.addWidget(self.panel)
         self.panel.form.set_validator(self._errors)
         self.panel.submitted.connect(self._save)
-        self.panel.cancelled.connect(self._cancel)
+        self.panel.cancelled.connect(self.ask_to_discard)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._follow_focus)
@@ -367,23 +365,15 @@ class AdultConcernForm(DraftableDialog):
             self.restore_draft(state)
 
     # -- leaving ----------------------------------------------------------------------
-    def _cancel(self) -> None:
-        """Cancel or Escape: ask before throwing typed text away, then forget the draft.
-        A lock closes the dialog with :meth:`reject` instead, which keeps the draft."""
-        if self.panel.working:
-            return
-        if not self._untouched() and not confirm(
-                self, "Discard this record?",
-                "What you have typed here has not been saved. Discard it?", "Discard"):
-            return
-        session, kind, ref = self._session, self.draft_kind, self.draft_ref
-        self._worker.run(lambda: drafts.discard_draft(session, kind, ref))
-        self.reject()
+    @property
+    def working(self) -> bool:
+        return self.panel.working
+
+    def has_unsaved_text(self) -> bool:
+        return not self._untouched()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self._cancel()
-        elif (event.key() == Qt.Key.Key_S
+        if (event.key() == Qt.Key.Key_S
               and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
             self.panel.action_button.click()
         else:

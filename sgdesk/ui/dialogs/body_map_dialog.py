@@ -22,7 +22,7 @@ from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -51,7 +51,7 @@ from sgdesk.services.resources import body_map_regions
 from sgdesk.services.session import Session
 from sgdesk.ui.body_map_canvas import BodyMapCanvas, CanvasMark
 from sgdesk.ui.concern_form_widgets import DateTimeField
-from sgdesk.ui.drafts import DraftableDialog
+from sgdesk.ui.drafts import DraftForm
 from sgdesk.ui.error_text import describe
 from sgdesk.ui.form_helpers import (
     ERROR_COLOUR,
@@ -59,7 +59,6 @@ from sgdesk.ui.form_helpers import (
     BusyBar,
     FieldErrors,
     InlineForm,
-    confirm,
     while_alive,
     wrapped_label,
 )
@@ -123,7 +122,7 @@ class MarksTable(QTableWidget):
                 item.setText(text)
 
 
-class BodyMapDialog(DraftableDialog):
+class BodyMapDialog(DraftForm):
     """Complete a new body map for ``pupil_id`` (linked to ``concern_id`` if given), or
     amend the map ``map_id``. :attr:`saved` carries the map's id after a save."""
 
@@ -133,9 +132,8 @@ class BodyMapDialog(DraftableDialog):
     def __init__(self, worker: DbWorker, session: Session, pupil_id: str, *,
                  concern_id: str | None = None, map_id: str | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent, draft_ref=map_id or f"new:{pupil_id}:{concern_id or ''}")
-        self._worker = worker
-        self._session = session
+        super().__init__(worker, session, parent,
+                         draft_ref=map_id or f"new:{pupil_id}:{concern_id or ''}")
         self._pupil_id = pupil_id
         self._concern_id = concern_id
         self._map_id = map_id
@@ -212,7 +210,7 @@ class BodyMapDialog(DraftableDialog):
         for button in self.buttons.buttons():
             button.setAutoDefault(False)  # Return on the outline places a mark, never saves
         self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self._cancel)
+        self.buttons.rejected.connect(self.ask_to_discard)
         outer.addWidget(self.buttons)
         self._tab_order()
 
@@ -633,42 +631,10 @@ class BodyMapDialog(DraftableDialog):
             button.setEnabled(text is None)
 
     # -- leaving ----------------------------------------------------------------------
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self._cancel()
-        else:
-            super().keyPressEvent(event)
+    discard_question = ("Discard the body map?",
+                        "Discard the marks and details you have entered? They have not been "
+                        "saved.", "Discard")
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """The window's close button asks like Escape does. A lock closes the form
-        with :meth:`reject` instead, which asks nothing and keeps the draft, and so does
-        a close the program asks for (not the person)."""
-        if not event.spontaneous():
-            super().closeEvent(event)
-            return
-        if self.working or not self._may_discard():
-            event.ignore()
-            return
-        self._discard_draft()
-        super().closeEvent(event)
-
-    def _cancel(self) -> None:
-        if self.working:
-            return  # a save cannot be stopped half-way; its outcome must be shown
-        if self._may_discard():
-            self._discard_draft()
-            self.reject()
-
-    def _may_discard(self) -> bool:
-        if self.draft_state() is None:
-            return True
-        return confirm(self, "Discard the body map?",
-                       "Discard the marks and details you have entered? They have not been "
-                       "saved.", "Discard")
-
-    def _discard_draft(self) -> None:
-        if self._initial is None:
-            return
-        session, kind, ref = self._session, self.draft_kind, self.draft_ref
-        self._worker.run(lambda: drafts.discard_draft(session, kind, ref),
-                         on_error=lambda _exc: None)  # a leftover draft is offered, not lost
+    @property
+    def loaded(self) -> bool:
+        return self._initial is not None

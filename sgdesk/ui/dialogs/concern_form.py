@@ -22,7 +22,7 @@ from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFocusEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QFocusEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFrame,
@@ -48,13 +48,12 @@ from sgdesk.models.pupils import PupilListEntry
 from sgdesk.services import concerns, drafts, pupils
 from sgdesk.services.session import Session
 from sgdesk.ui.concern_form_widgets import CheckList, ChildrenEditor, DateTimeField
-from sgdesk.ui.drafts import DraftableDialog
+from sgdesk.ui.drafts import DraftForm
 from sgdesk.ui.error_text import describe
 from sgdesk.ui.form_helpers import (
     ERROR_COLOUR,
     HINT_COLOUR,
     BusyBar,
-    confirm,
     while_alive,
     wrapped_label,
 )
@@ -124,7 +123,7 @@ class _Slot:
     guidance: str = ""
 
 
-class ConcernFormDialog(DraftableDialog):
+class ConcernFormDialog(DraftForm):
     """Log a new concern (``pupil_id`` pre-added as its subject), or amend the
     current version of ``concern_id`` (a reason is then required).
 
@@ -137,9 +136,8 @@ class ConcernFormDialog(DraftableDialog):
 
     def __init__(self, worker: DbWorker, session: Session, *, pupil_id: str | None = None,
                  concern_id: str | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent, draft_ref=concern_id or f"new:{pupil_id or ''}")
-        self._worker = worker
-        self._session = session
+        super().__init__(worker, session, parent,
+                         draft_ref=concern_id or f"new:{pupil_id or ''}")
         self._pupil_id = pupil_id
         self._concern_id = concern_id
         self._loaded: ConcernContent | None = None
@@ -225,7 +223,7 @@ class ConcernFormDialog(DraftableDialog):
         for button in self.buttons.buttons():
             button.setAutoDefault(False)  # Return in a field must not save half a form
         self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self._cancel)
+        self.buttons.rejected.connect(self.ask_to_discard)
         outer.addWidget(self.buttons)
 
         for name, slot in self._slots.items():
@@ -462,11 +460,6 @@ class ConcernFormDialog(DraftableDialog):
         self.note.setText(note)
         self.note.show()
 
-    def _discard_draft(self) -> None:
-        session, kind, ref = self._session, self.draft_kind, self.draft_ref
-        self._worker.run(lambda: drafts.discard_draft(session, kind, ref),
-                         on_error=lambda _exc: None)  # a leftover draft is offered, not lost
-
     # -- checking ---------------------------------------------------------------------
     def content(self) -> ConcernContent:
         """What the form holds now. Times the person did not change keep their saved
@@ -584,7 +577,7 @@ class ConcernFormDialog(DraftableDialog):
     def _saved(self, concern_id: str) -> None:
         self._set_working(None)
         self._initial = self._state()
-        self._discard_draft()
+        self.forget_stored_draft()
         self.saved.emit(concern_id)
         self.accept()
 
@@ -613,46 +606,23 @@ class ConcernFormDialog(DraftableDialog):
             focused.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- closing ----------------------------------------------------------------------
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self._cancel()
-        else:
-            super().keyPressEvent(event)
+    @property
+    def loaded(self) -> bool:
+        return self._initial is not None
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """The window's close button asks like Escape does. A lock closes the form
-        with :meth:`reject` instead, which asks nothing and keeps the draft; so does
-        closing a form that is already hidden."""
-        if not self.isVisible():
-            super().closeEvent(event)
-            return
-        if (self.working and self._initial is not None) or not self._may_discard():
-            event.ignore()
-            return
-        if self._initial is not None:
-            self._discard_draft()
-        super().closeEvent(event)
+    @property
+    def discard_question(self) -> tuple[str, str, str]:  # type: ignore[override]
+        if self.amending:
+            return ("Discard your changes?",
+                    "Discard your changes? The saved record stays as it was.", "Discard changes")
+        return ("Discard this concern?", "Discard this concern? What you typed will be lost.",
+                "Discard")
 
-    def _cancel(self) -> None:
-        if self.working and self._initial is not None:
-            return  # a save cannot be stopped half-way; its outcome must be shown
-        if self._may_discard():
-            if self._initial is not None:
-                self._discard_draft()
-            self.reject()
+    def has_unsaved_text(self) -> bool:
+        return self.has_changes()
 
     def has_changes(self) -> bool:
         return self._initial is not None and self._state() != self._initial
-
-    def _may_discard(self) -> bool:
-        if not self.has_changes():
-            return True
-        if self.amending:
-            return confirm(self, "Discard your changes?",
-                           "Discard your changes? The saved record stays as it was.",
-                           "Discard changes")
-        return confirm(self, "Discard this concern?",
-                       "Discard this concern? What you typed will be lost.", "Discard")
 
     # -- small helpers ----------------------------------------------------------------
     def _line(self, name: str) -> QLineEdit:

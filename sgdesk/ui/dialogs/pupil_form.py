@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any, cast
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -49,7 +49,7 @@ from sgdesk.models.pupils import (
 from sgdesk.services import drafts, pupils
 from sgdesk.services.session import Session
 from sgdesk.ui.date_field import DateField
-from sgdesk.ui.drafts import DraftableDialog
+from sgdesk.ui.drafts import DraftForm
 from sgdesk.ui.error_text import describe
 from sgdesk.ui.form_helpers import (
     ERROR_COLOUR,
@@ -100,7 +100,7 @@ AGENCY_FIELDS = (
 )
 
 
-class PupilFormDialog(DraftableDialog):
+class PupilFormDialog(DraftForm):
     """Add a pupil (``pupil_id`` None) or amend one, with the reason required.
 
     :attr:`saved` carries the pupil's id after a successful save; then the dialog
@@ -112,9 +112,7 @@ class PupilFormDialog(DraftableDialog):
 
     def __init__(self, worker: DbWorker, session: Session, pupil_id: str | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent, draft_ref=pupil_id or "new")
-        self._worker = worker
-        self._session = session
+        super().__init__(worker, session, parent, draft_ref=pupil_id or "new")
         self._pupil_id = pupil_id
         self._loaded: Pupil | None = None
         self._base_version = 0
@@ -315,7 +313,7 @@ class PupilFormDialog(DraftableDialog):
             button.setAutoDefault(False)  # Return in a field must not save half a form
             line.addWidget(button)
         self.save_button.clicked.connect(self._submit)
-        self.cancel_button.clicked.connect(self.discard)
+        self.cancel_button.clicked.connect(self.ask_to_discard)
         return line
 
     def _fit_width(self) -> None:
@@ -658,34 +656,12 @@ class PupilFormDialog(DraftableDialog):
                      "saving.")
         self.intro.setText(f"{self.intro.text()} {note}")
 
-    def discard(self) -> bool:
-        """Cancel, Escape or the close button: ask before throwing typed text away.
-        A lock closes the dialog with :meth:`reject` instead, which keeps a draft."""
-        if self.busy.active:
-            return False
-        if self.draft_state() is not None and not confirm(
-                self, "Discard changes", "Discard what you have typed in this form?",
-                "Discard"):
-            return False
-        session, kind, ref = self._session, self.draft_kind, self.draft_ref
-        self._worker.run(lambda: drafts.discard_draft(session, kind, ref))
-        self.reject()
-        return True
+    discard_question = ("Discard changes", "Discard what you have typed in this form?",
+                        "Discard")
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self.discard()
-        else:
-            super().keyPressEvent(event)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """The window's close button asks like Cancel; a close the program makes (the
-        app quitting) keeps the draft, as a lock does."""
-        if event.spontaneous():
-            event.ignore()
-            self.discard()
-        else:
-            super().closeEvent(event)
+    @property
+    def working(self) -> bool:
+        return self.busy.active
 
 
 def _text_box(lines: int) -> QPlainTextEdit:

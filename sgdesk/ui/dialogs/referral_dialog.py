@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -52,7 +52,7 @@ from sgdesk.services.concerns import REVIEWER_ROLES, ConcernEntry
 from sgdesk.services.pdf.referral_report import referral_form_pdf, referral_letter_pdf
 from sgdesk.services.referrals import ReferralRecord
 from sgdesk.services.session import Session
-from sgdesk.ui.drafts import DraftableDialog
+from sgdesk.ui.drafts import DraftForm
 from sgdesk.ui.error_text import describe
 from sgdesk.ui.form_helpers import (
     ERROR_COLOUR,
@@ -234,7 +234,7 @@ class ConcernPicker(QListWidget):
         self.blockSignals(False)
 
 
-class ReferralDialog(DraftableDialog):
+class ReferralDialog(DraftForm):
     """Edit the draft referral ``referral_id``, or read (and amend) a final one.
     :attr:`saved` carries its id after each save, finalising or amendment."""
 
@@ -243,9 +243,7 @@ class ReferralDialog(DraftableDialog):
 
     def __init__(self, worker: DbWorker, session: Session, referral_id: str,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent, draft_ref=referral_id)
-        self._worker = worker
-        self._session = session
+        super().__init__(worker, session, parent, draft_ref=referral_id)
         self._referral_id = referral_id
         self._record: ReferralRecord | None = None
         self._pupil: Pupil | None = None
@@ -448,7 +446,7 @@ class ReferralDialog(DraftableDialog):
         self.save_amendment_button.clicked.connect(self.save)
         self.finalise_button.clicked.connect(self.finalise)
         self.amend_button.clicked.connect(self.start_amending)
-        self.close_button.clicked.connect(self._cancel)
+        self.close_button.clicked.connect(self.ask_to_discard)
         actions.addStretch(1)
         for button in (self.save_button, self.finalise_button, self.amend_button,
                        self.save_amendment_button, self.close_button):
@@ -716,11 +714,6 @@ class ReferralDialog(DraftableDialog):
         self.note.setText(note)
         self.note.show()
 
-    def _discard_draft(self) -> None:
-        session, kind, ref = self._session, self.draft_kind, self.draft_ref
-        self._worker.run(lambda: drafts.discard_draft(session, kind, ref),
-                         on_error=lambda _exc: None)  # a leftover draft is offered, not lost
-
     # -- saving, finalising, amending -----------------------------------------------------------
     def has_changes(self) -> bool:
         """Anything typed since the form was filled (or last saved)."""
@@ -806,7 +799,7 @@ class ReferralDialog(DraftableDialog):
             self._set_working(None)
             self._show_message("")
             self._show_record(record)
-            self._discard_draft()
+            self.forget_stored_draft()
             self.note.hide()
             self.saved.emit(record.id)
 
@@ -849,7 +842,7 @@ class ReferralDialog(DraftableDialog):
             record, data = result
             if record is not None:
                 self._show_record(record)
-                self._discard_draft()
+                self.forget_stored_draft()
                 self.saved.emit(record.id)
             output(data)
 
@@ -898,35 +891,13 @@ class ReferralDialog(DraftableDialog):
             button.setEnabled(text is None)
 
     # -- closing ----------------------------------------------------------------------------
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self._cancel()
-        else:
-            super().keyPressEvent(event)
+    discard_question = ("Discard your changes?",
+                        "Discard your changes? The referral stays as it was last saved.",
+                        "Discard changes")
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """The close button asks like Escape. A lock closes with :meth:`reject`,
-        which asks nothing and keeps the draft."""
-        if not self.isVisible():
-            super().closeEvent(event)
-            return
-        if self.working or not self._may_discard():
-            event.ignore()
-            return
-        self._discard_draft()
-        super().closeEvent(event)
+    @property
+    def loaded(self) -> bool:
+        return self._initial is not None
 
-    def _cancel(self) -> None:
-        if self.working:
-            return
-        if self._may_discard():
-            if self._initial is not None:
-                self._discard_draft()
-            self.reject()
-
-    def _may_discard(self) -> bool:
-        if not self.has_changes():
-            return True
-        return confirm(self, "Discard your changes?",
-                       "Discard your changes? The referral stays as it was last saved.",
-                       "Discard changes")
+    def has_unsaved_text(self) -> bool:
+        return self.has_changes()

@@ -15,7 +15,7 @@ from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -33,12 +33,11 @@ from sgdesk.models.errors import InvalidInput
 from sgdesk.services import concerns, drafts
 from sgdesk.services.session import Session
 from sgdesk.ui.concern_document import action_status_words, day
-from sgdesk.ui.drafts import DraftableDialog
+from sgdesk.ui.drafts import DraftForm
 from sgdesk.ui.form_helpers import (
     FieldErrors,
     FormPanel,
     collect_errors,
-    confirm,
     dialog_layout,
     while_alive,
 )
@@ -202,7 +201,7 @@ class ActionsEditor(QWidget):
         self.setFocusProxy(self.rows[0].description if self.rows else self.add_button)
 
 
-class ReviewDialog(DraftableDialog):
+class ReviewDialog(DraftForm):
     """Record, or change, the DSL's review of one concern."""
 
     draft_kind = "review"
@@ -210,9 +209,7 @@ class ReviewDialog(DraftableDialog):
 
     def __init__(self, worker: DbWorker, session: Session, concern_id: str,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent, draft_ref=concern_id)
-        self._worker = worker
-        self._session = session
+        super().__init__(worker, session, parent, draft_ref=concern_id)
         self._concern_id = concern_id
         self._base_version: int | None = None
         self._initial: dict[str, Any] | None = None
@@ -252,7 +249,7 @@ class ReviewDialog(DraftableDialog):
         form.set_validator(self._errors)
         layout.addWidget(self.panel)
         self.panel.submitted.connect(self._save)
-        self.panel.cancelled.connect(self.discard)
+        self.panel.cancelled.connect(self.ask_to_discard)
         QShortcut(QKeySequence.StandardKey.Save, self, self.panel.action_button.click)
         self.panel.setEnabled(False)
         self.panel.busy.start("Opening the concern…")
@@ -337,25 +334,13 @@ class ReviewDialog(DraftableDialog):
         if self.reason is not None:
             self.reason.setText(str(state.get("reason", "")))
 
-    def discard(self) -> None:
-        """Cancel or Escape: ask before throwing typed text away, then drop the draft.
-        A lock closes the dialog with :meth:`reject` instead, which keeps the draft."""
-        if self.panel.working:
-            return
-        if self.draft_state() is not None and not confirm(
-                self, "Discard the review?",
-                "Discard what you have typed in this review? It has not been saved.",
-                "Discard"):
-            return
-        session, kind, ref = self._session, self.draft_kind, self.draft_ref
-        self._worker.run(lambda: drafts.discard_draft(session, kind, ref))
-        self.reject()
+    discard_question = ("Discard the review?",
+                        "Discard what you have typed in this review? It has not been saved.",
+                        "Discard")
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self.discard()
-        else:
-            super().keyPressEvent(event)
+    @property
+    def working(self) -> bool:
+        return self.panel.working
 
     # -- saving ------------------------------------------------------------------------
     def _review(self, decision: Decision) -> Review:
