@@ -15,9 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -57,6 +56,7 @@ from sgdesk.ui.form_helpers import (
     wrapped_label,
 )
 from sgdesk.ui.pdf_output import print_pdf, save_pdf
+from sgdesk.ui.text_table_model import TextTableModel
 from sgdesk.ui.worker import DbWorker
 
 PDF_NAME = "chronology.pdf"
@@ -65,8 +65,6 @@ FAMILY_PDF_NAME = "family-chronology.pdf"
 KIND_NAMES = {"concern": "Concern", "dsl_decision": "DSL decision", "body_map": "Body map",
               "referral": "Referral", "event": "Recorded event"}
 
-_Index = QModelIndex | QPersistentModelIndex
-_NO_INDEX = QModelIndex()
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -94,9 +92,8 @@ def entry_key(entry: ChronologyEntry) -> tuple[str, str, str]:
 
 
 # -- the table -------------------------------------------------------------------------
-class ChronologyModel(QAbstractTableModel):
-    """The entries as a table; the child column only on a family's chronology.
-    ``Qt.UserRole`` gives the :class:`ChronologyEntry`."""
+class ChronologyModel(TextTableModel[ChronologyEntry]):
+    """The entries as a table; the child column only on a family's chronology."""
 
     HEADERS: tuple[str, ...] = ("Date", "Time", "Event", "From", "Source", "Outcome / action",
                                 "Significant")
@@ -105,64 +102,29 @@ class ChronologyModel(QAbstractTableModel):
 
     def __init__(self) -> None:
         super().__init__()
-        self._entries: list[ChronologyEntry] = []
-        self._cells: list[tuple[str, ...]] = []
-        self._family = False
+        self.family = False
 
-    @property
-    def family(self) -> bool:
-        return self._family
-
-    @property
-    def _headers(self) -> tuple[str, ...]:
-        return self.FAMILY_HEADERS if self._family else self.HEADERS
+    def headers(self) -> tuple[str, ...]:
+        return self.FAMILY_HEADERS if self.family else self.HEADERS
 
     def set_entries(self, entries: list[ChronologyEntry], family: bool) -> None:
-        """Show ``entries``; their text is worked out once here, not on every repaint."""
-        self.beginResetModel()
-        self._family = family
-        self._entries = entries
-        self._cells = [self._row(e) for e in entries]
-        self.endResetModel()
+        self.family = family
+        self.set_rows(entries)
 
-    def _row(self, entry: ChronologyEntry) -> tuple[str, ...]:
-        when = f"{entry.happened_at_time:%H:%M}" if entry.happened_at_time else ""
-        rest = (entry.event, KIND_NAMES.get(entry.source_kind, entry.source_kind),
-                entry.source, entry.outcome, "Yes" if entry.significant else "No")
-        child = (entry.child_name,) if self.family else ()
-        return (day_text(entry.happened_on), when, *child, *rest)
-
-    def entry(self, row: int) -> ChronologyEntry | None:
-        return self._entries[row] if 0 <= row < len(self._entries) else None
+    def cells(self, row: ChronologyEntry) -> tuple[str, ...]:
+        when = f"{row.happened_at_time:%H:%M}" if row.happened_at_time else ""
+        rest = (row.event, KIND_NAMES.get(row.source_kind, row.source_kind),
+                row.source, row.outcome, "Yes" if row.significant else "No")
+        child = (row.child_name,) if self.family else ()
+        return (day_text(row.happened_on), when, *child, *rest)
 
     def row_of(self, key: tuple[str, str, str]) -> int | None:
         """The row of the line ``key`` names; failing that, the first line drawn from
         the same record (whoever's line it is)."""
-        keys = [entry_key(e) for e in self._entries]
+        keys = [entry_key(e) for e in self.rows]
         if key in keys:
             return keys.index(key)
         return next((n for n, k in enumerate(keys) if k[:2] == key[:2]), None)
-
-    def rowCount(self, parent: _Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: _Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        if role == Qt.ItemDataRole.UserRole:
-            return self._entries[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._cells[index.row()][index.column()]
-        return None
 
 
 def entry_html(entry: ChronologyEntry) -> str:

@@ -3,16 +3,10 @@ child's role only, and other children by name only where the DSL chose to show i
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-
 from sgdesk.models.concerns import OtherChildMention
 from sgdesk.services.concerns import ConcernEntry
 from sgdesk.ui.record_text import STATUS_LABELS, day_text, names_text
-
-_Index = QModelIndex | QPersistentModelIndex
-_NO_INDEX = QModelIndex()
+from sgdesk.ui.text_table_model import TextTableModel
 
 
 def other_children_text(others: tuple[OtherChildMention, ...]) -> str:
@@ -37,41 +31,14 @@ def row_cells(entry: ConcernEntry) -> tuple[str, ...]:
     )
 
 
-class ConcernListModel(QAbstractTableModel):
-    """Rows of :class:`ConcernEntry`; ``Qt.UserRole`` gives the concern id."""
+class ConcernListModel(TextTableModel[ConcernEntry]):
+    """Rows of :class:`ConcernEntry`."""
 
     HEADERS = ("When it happened", "Categories", "This child's role", "Status", "Amended",
                "Other children")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[ConcernEntry] = []
-        self._cells: list[tuple[str, ...]] = []
+    def headers(self) -> tuple[str, ...]:
+        return self.HEADERS
 
-    def set_rows(self, rows: list[ConcernEntry]) -> None:
-        """Show ``rows``; their text is worked out once here, not on every repaint."""
-        self.beginResetModel()
-        self._rows = rows
-        self._cells = [row_cells(r) for r in rows]
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        if role == Qt.ItemDataRole.UserRole:
-            return self._rows[index.row()].id
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._cells[index.row()][index.column()]
-        return None
+    def cells(self, row: ConcernEntry) -> tuple[str, ...]:
+        return row_cells(row)

@@ -346,9 +346,9 @@ class PupilRecordView(QWidget):
 
     # -- concerns ---------------------------------------------------------------------
     def _concern_activated(self, index: QModelIndex) -> None:
-        concern_id = index.data(Qt.ItemDataRole.UserRole)
-        if concern_id:
-            self.open_concern(concern_id)
+        entry = self.concern_model.entry(index.row())
+        if entry is not None:
+            self.open_concern(entry.id)
 
     def open_concern(self, concern_id: str) -> None:
         if self._session is not None and self._wanted is not None:

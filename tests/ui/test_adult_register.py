@@ -92,7 +92,7 @@ def test_the_dsl_records_a_low_level_concern_by_keyboard(
 
     qtbot.waitUntil(lambda: not form.isVisible())
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 2 and "Car park" in dialog.detail_text())
-    assert [e.content.adult_name for e in dialog.model.entries] == [
+    assert [e.content.adult_name for e in dialog.model.rows] == [
         "mr sam  EXAMPLE", "Mr Sam Example"]
     assert dialog.patterns.count() == 1
     assert dialog.patterns.item(0).text() == "2 low-level concerns about mr sam EXAMPLE"
@@ -126,7 +126,7 @@ def test_amending_needs_a_reason_and_the_history_shows_it(
     assert focused() is form._editors["reason"]
     shot(form, "adult_concern_amend")
     assert on_worker(worker, lambda: len(
-        adult_concerns.get_adult_concern(session, dialog.model.entries[0].id).versions)) == 1
+        adult_concerns.get_adult_concern(session, dialog.model.rows[0].id).versions)) == 1
 
     qtbot.keyClicks(focused(), "LADO consulted by phone")
     qtbot.keyClick(focused(), Qt.Key.Key_Return)

@@ -12,7 +12,7 @@ import html
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,13 +42,14 @@ from sgdesk.models.adult_concerns import (
 )
 from sgdesk.services import adult_concerns
 from sgdesk.services.adult_concerns import AdultConcernRecord, AdultConcernVersion
+from sgdesk.services.record_dates import day_text
 from sgdesk.services.session import Session
 from sgdesk.ui.dialogs.adult_concern_form import AdultConcernForm
 from sgdesk.ui.error_text import describe
 from sgdesk.ui.form_helpers import ERROR_COLOUR, HINT_COLOUR, while_alive, wrapped_label
+from sgdesk.ui.text_table_model import TextTableModel
 from sgdesk.ui.worker import DbWorker
 
-Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Kind", "Happened", "Adult", "Works here as", "Status")
 
 
@@ -70,42 +71,31 @@ def status_text(content: AdultConcern, today: date) -> str:
     return f"Consult the LADO by {_day(due)}"
 
 
-class RegisterModel(QAbstractTableModel):
-    """The filtered register, one row per record."""
+class RegisterModel(TextTableModel[AdultConcernEntry]):
+    """The filtered register, one row per record; an overdue LADO consultation in red
+    (and said in words, so not by colour alone)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.entries: list[AdultConcernEntry] = []
+    def __init__(self) -> None:
+        super().__init__()
         self.today = date.today()
 
+    def headers(self) -> tuple[str, ...]:
+        return COLUMNS
+
     def set_entries(self, entries: list[AdultConcernEntry], today: date) -> None:
-        self.beginResetModel()
-        self.entries = entries
         self.today = today
-        self.endResetModel()
+        self.set_rows(entries)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
+    def cells(self, row: AdultConcernEntry) -> tuple[str, ...]:
+        content = row.content
+        return (content.kind.label, day_text(content.happened_at.astimezone().date()),
+                content.adult_name, content.adult_capacity.label,
+                status_text(content, self.today))
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        content = self.entries[index.row()].content
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (content.kind.label, content.happened_at.astimezone().strftime("%d/%m/%Y"),
-                    content.adult_name, content.adult_capacity.label,
-                    status_text(content, self.today))[index.column()]
-        if (role == Qt.ItemDataRole.ForegroundRole and index.column() == 4
-                and (due := content.lado_due_on) is not None and due < self.today):
+    def extra(self, row: AdultConcernEntry, column: int, role: int) -> Any:
+        due = row.content.lado_due_on
+        if (role == Qt.ItemDataRole.ForegroundRole and column == 4 and due is not None
+                and due < self.today):
             return Qt.GlobalColor.darkRed
         return None
 
@@ -237,7 +227,7 @@ class AdultRegisterDialog(QDialog):
         filters.setColumnStretch(1, 1)
         column.addLayout(filters)
 
-        self.model = RegisterModel(self)
+        self.model = RegisterModel()
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -373,7 +363,7 @@ class AdultRegisterDialog(QDialog):
 
     def selected_entry(self) -> AdultConcernEntry | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.entries[rows[0].row()] if rows else None
+        return self.model.entry(rows[0].row()) if rows else None
 
     # -- the detail pane ----------------------------------------------------------
     def _load_selected(self) -> None:
