@@ -14,10 +14,14 @@ from html import escape
 from sgdesk.models.concerns import (
     FIELD_LABELS,
     KEPT_APART_SECTIONS,
-    ActionStatus,
     ConcernContent,
-    ConcernOnFile,
     Review,
+)
+from sgdesk.services.concern_words import (
+    AWAITING_REVIEW,
+    action_status_words,
+    field_text,
+    other_children_text,
 )
 from sgdesk.services.concerns import VersionOnFile
 from sgdesk.services.record_dates import day_text as day
@@ -28,11 +32,6 @@ OPINION_TINT = "#fff4d6"
 REMOVED_TINT = "#fde0e0"
 ADDED_TINT = "#dff3e0"
 MUTED = "#4d4d4d"
-AWAITING_REVIEW = "Awaiting the DSL's review"
-ANOTHER_CHILD = "Another child"
-
-_ACTION_STATUS_WORDS = {ActionStatus.OPEN: "Open", ActionStatus.DONE: "Done",
-                        ActionStatus.CANCELLED: "Cancelled"}
 _NOTHING = f'<p style="color:{MUTED}"><i>Nothing recorded.</i></p>'
 
 
@@ -43,50 +42,11 @@ def status_of(content: ConcernContent) -> str:
     return "Closed" if content.review.closed_on else "Open"
 
 
-def action_status_words(status: ActionStatus) -> str:
-    return _ACTION_STATUS_WORDS[status]
-
-
 def version_title(version: VersionOnFile) -> str:
     """"Version 2 — saved by Jo Bloggs, 03/11/2026 09:15" ("Original" for the first)."""
     kind = "Original" if version.number == 1 else "Amendment"
     return f"Version {version.number} ({kind}) — saved by {version.saved_by}, " \
            f"{when(version.saved_at)}"
-
-
-def other_children_text(on_file: ConcernOnFile) -> str:
-    """Other children as this pupil's file may show them: never their role."""
-    if not on_file.other_children:
-        return "None"
-    return "; ".join(c.shown_name or ANOTHER_CHILD for c in on_file.other_children)
-
-
-def field_text(on_file: ConcernOnFile, name: str) -> str:
-    """One field of a version as plain text: what "Show changes" compares."""
-    content = on_file.content
-    if name in ("happened_at", "noticed_at"):
-        return when(getattr(content, name))
-    if name == "children":
-        return f"This child's role: {on_file.this_child_role.label}"
-    if name in ("categories", "tags"):
-        return ", ".join(getattr(content, name))
-    if name == "review":
-        return review_text(content.review) if content.review else AWAITING_REVIEW
-    return str(getattr(content, name))
-
-
-def review_text(review: Review) -> str:
-    lines = [f"Decision: {review.decision.label}", f"Reasons: {review.reasons}"]
-    lines += [f"Action: {a.description} — owner {a.owner}"
-              + (f", due {day(a.due)}" if a.due else "") + f" ({action_status_words(a.status)})"
-              for a in review.actions]
-    if review.outcome:
-        lines.append(f"Outcome: {review.outcome}")
-    if review.closed_on:
-        lines.append(f"Closed on: {day(review.closed_on)}")
-    lines.append(f"Signed off by: {review.reviewed_by}, {review.reviewer_role}, "
-                 f"{day(review.reviewed_on)}")
-    return "\n".join(lines)
 
 
 # -- HTML --------------------------------------------------------------------------

@@ -4,8 +4,9 @@ child's role only, and other children by name only where the DSL chose to show i
 from __future__ import annotations
 
 from sgdesk.models.concerns import OtherChildMention
+from sgdesk.services.concern_words import status_words
 from sgdesk.services.concerns import ConcernEntry
-from sgdesk.ui.record_text import STATUS_LABELS, day_text, names_text
+from sgdesk.ui.record_text import day_text, names_text
 from sgdesk.ui.text_table_model import TextTableModel
 
 
@@ -25,7 +26,7 @@ def row_cells(entry: ConcernEntry) -> tuple[str, ...]:
         day_text(on_file.content.happened_at.astimezone().date()),
         ", ".join(on_file.content.categories),
         on_file.this_child_role.label,
-        STATUS_LABELS.get(entry.status, entry.status),
+        status_words(entry.status),
         "Amended" if entry.version > 1 else "",
         other_children_text(on_file.other_children),
     )

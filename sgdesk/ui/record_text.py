@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from sgdesk.services.record_dates import day_text, moment_text
 
-__all__ = ["NOT_RECORDED", "STATUS_LABELS", "day_text", "moment_text", "names_text", "yes_no"]
+__all__ = ["NOT_RECORDED", "day_text", "moment_text", "names_text", "yes_no"]
 
 #: A concern's status as a DSL says it.
-STATUS_LABELS = {"awaiting_review": "Awaiting review", "open": "Open", "closed": "Closed"}
 
 NOT_RECORDED = "Not recorded"
 

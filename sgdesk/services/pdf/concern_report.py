@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
 from itertools import pairwise
 
 from reportlab.lib.styles import ParagraphStyle
@@ -27,9 +26,9 @@ from sgdesk.models.concerns import (
     KEPT_APART_SECTIONS,
     ConcernContent,
     ConcernOnFile,
-    InvolvedChild,
     Review,
 )
+from sgdesk.services.concern_words import field_text, status_words
 from sgdesk.services.concerns import (
     ConcernEntry,
     ConcernFileRecord,
@@ -68,11 +67,6 @@ NAME_WITHHELD = "Another child (name withheld)"
 OPINION_NOTE = "This is the writer's opinion and professional judgement, not a record of fact."
 _SUMMARY_CHARS = 200
 
-_STATUS_LABELS = {
-    "awaiting_review": "Awaiting the DSL's review",
-    "open": "Open",
-    "closed": "Closed",
-}
 #: On one pupil's file a version holds only that pupil among the children, so a
 #: change to "children" is a change to this child's role.
 _CHANGE_LABELS = FIELD_LABELS | {"children": "This child's role"}
@@ -134,10 +128,6 @@ def concern_list_pdf(session: Session, pupil_id: str) -> bytes:
 
 
 # -- shared parts -----------------------------------------------------------------------
-def _status(status: str) -> str:
-    return _STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
-
-
 def _text(text: str) -> list[Flowable]:
     return text_paras(text, STYLES.body) or [para(NOTHING_RECORDED, STYLES.body)]
 
@@ -161,7 +151,7 @@ def _summary(record: ConcernFileRecord, shown: ConcernOnFile) -> Table:
         ("Other children", "; ".join(others) or "None"),
         (FIELD_LABELS["categories"], ", ".join(content.categories) or "None"),
         (FIELD_LABELS["tags"], ", ".join(content.tags) or "None"),
-        ("Status", _status(record.status)),
+        ("Status", status_words(record.status)),
         ("Version", f"{record.current.number}: amended, see Amendments" if amended
          else f"{record.current.number}: not amended"),
     ]
@@ -257,8 +247,8 @@ def _changes(before: VersionOnFile, after: VersionOnFile) -> list[Flowable]:
     for name in shown:
         story += _sub(_CHANGE_LABELS[name])
         story.append(_before_after(
-            _field_text(before.on_file.content, name), before.number,
-            _field_text(after.on_file.content, name), after.number,
+            field_text(before.on_file, name), before.number,
+            field_text(after.on_file, name), after.number,
         ))
     return story
 
@@ -278,37 +268,6 @@ def _before_after(old: str, old_number: int, new: str, new_number: int) -> Table
     return table
 
 
-def _field_text(content: ConcernContent, name: str) -> str:
-    """A field's value as one piece of plain text, for before-and-after."""
-    value = getattr(content, name)
-    match value:
-        case datetime():
-            return moment_text(value)
-        case Review():
-            return _review_text(value)
-        case (InvolvedChild() as child, *_):
-            return child.role.label
-        case tuple():
-            return ", ".join(str(v) for v in value)
-        case None:
-            return ""
-    return str(value)
-
-
-def _review_text(review: Review) -> str:
-    lines = [f"Decision: {review.decision.label}", f"Reasons: {review.reasons}"]
-    lines += [f"Action: {a.description} (owner {a.owner}"
-              + (f", due {day_text(a.due)}" if a.due else "") + f", {a.status.value})"
-              for a in review.actions]
-    if review.outcome:
-        lines.append(f"Outcome: {review.outcome}")
-    if review.closed_on:
-        lines.append(f"Closed on {day_text(review.closed_on)}")
-    lines.append(f"Signed off by {review.reviewed_by} ({review.reviewer_role}) on "
-                 f"{day_text(review.reviewed_on)}")
-    return "\n".join(lines)
-
-
 # -- the list ---------------------------------------------------------------------------
 def _list_row(entry: ConcernEntry) -> Sequence[str]:
     content = entry.on_file.content
@@ -318,7 +277,7 @@ def _list_row(entry: ConcernEntry) -> Sequence[str]:
         entry.on_file.this_child_role.label,
         _summary_of(content),
         content.review.decision.label if content.review else "Not yet reviewed",
-        _status(entry.status),
+        status_words(entry.status),
         "Yes" if entry.version > 1 else "No",
     ]
 

@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 from sgdesk.models.concerns import Action, ActionStatus, Concern, Decision, Review
 from sgdesk.models.errors import InvalidInput
 from sgdesk.services import concerns, drafts
+from sgdesk.services.concern_words import action_status_words
+from sgdesk.services.record_dates import day_text as day
 from sgdesk.services.session import Session
-from sgdesk.ui.concern_document import action_status_words, day
 from sgdesk.ui.drafts import DraftForm
 from sgdesk.ui.form_helpers import (
     FieldErrors,
