@@ -9,6 +9,8 @@ so tabbing through a form passes the picker once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import (
     QAbstractListModel,
     QEvent,
@@ -48,11 +50,14 @@ def pupil_line(entry: PupilListEntry) -> str:
 
 
 class PupilMatchModel(QAbstractListModel):
-    """The pupils matching what was typed, in register (surname) order."""
+    """The pupils matching what was typed, in register (surname) order, each line
+    written by ``describe``; ``Qt.UserRole`` gives the pupil id."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None,
+                 describe: Callable[[PupilListEntry], str] = pupil_line) -> None:
         super().__init__(parent)
         self._rows: list[PupilListEntry] = []
+        self._describe = describe
 
     def set_rows(self, rows: list[PupilListEntry]) -> None:
         self.beginResetModel()
@@ -69,7 +74,9 @@ class PupilMatchModel(QAbstractListModel):
         if not index.isValid():
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return pupil_line(self._rows[index.row()])
+            return self._describe(self._rows[index.row()])
+        if role == Qt.ItemDataRole.UserRole:
+            return self._rows[index.row()].id
         return None
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QEvent,
     QModelIndex,
     QObject,
@@ -45,6 +44,8 @@ from sgdesk.ui.form_helpers import (
     grow_to_fit,
     wrapped_label,
 )
+from sgdesk.ui.pupil_picker import PupilMatchModel
+from sgdesk.ui.record_text import names_text
 from sgdesk.ui.worker import DbWorker
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -65,36 +66,6 @@ def _listing(entry: PupilListEntry) -> str:
     if entry.family_id:
         extras.append("in a family")
     return entry.sort_name + (f" ({', '.join(extras)})" if extras else "")
-
-
-def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
-
-class PupilMatchesModel(QAbstractListModel):
-    """Pupils whose names match what is typed: a model, as the register may hold 7,500."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.entries: list[PupilListEntry] = []
-
-    def set_entries(self, entries: list[PupilListEntry]) -> None:
-        self.beginResetModel()
-        self.entries = entries
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self.entries)
-
-    def data(self, index: _Index,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _listing(self.entries[index.row()])
-        if role == Qt.ItemDataRole.UserRole:
-            return self.entries[index.row()].id
-        return None
 
 
 class FamilyDialog(QDialog):
@@ -124,7 +95,7 @@ class FamilyDialog(QDialog):
         self.find_edit = form.add_field("find", "Find a &pupil:", QLineEdit(),
                                    hint="Type part of a name, press Down to reach the matches, "
                                         "then Return to add one.")
-        self.matches_model = PupilMatchesModel(self)
+        self.matches_model = PupilMatchModel(self, describe=_listing)
         self.matches = form.add_field("matches", "&Matches:", QListView(),
                                       beside=self._button("&Add to family", self._add_chosen))
         self.matches.setModel(self.matches_model)
@@ -206,7 +177,7 @@ class FamilyDialog(QDialog):
         members = set(self.member_ids())
         text = self.find_edit.text()
         found = filter_pupils(list(self._entries.values()), text) if text.strip() else []
-        self.matches_model.set_entries([e for e in found if e.id not in members])
+        self.matches_model.set_rows([e for e in found if e.id not in members])
         if self.matches_model.rowCount():
             self.matches.setCurrentIndex(self.matches_model.index(0))
 
@@ -224,14 +195,14 @@ class FamilyDialog(QDialog):
                 continue
             name = spoken_name(entry)
             after = (f"{staying[0]} will no longer be linked to {name}" if len(staying) == 1
-                     else f"{_and(staying)} stay linked to each other")
-            notes.append(f"{name} is already linked to {_and(staying)}. Linking moves only "
+                     else f"{names_text(staying)} stay linked to each other")
+            notes.append(f"{name} is already linked to {names_text(staying)}. Linking moves only "
                          f"{name}: {after} unless you add them too.")
         dropped = [spoken_name(e) for e in self._entries.values()
                    if self._family_id and e.family_id == self._family_id
                    and e.id not in members]
         if dropped:
-            notes.append(f"{_and(dropped)} will no longer be linked to the pupils on this "
+            notes.append(f"{names_text(dropped)} will no longer be linked to the pupils on this "
                          "list.")
         self.moves_note.setText("\n".join(notes))
         self.moves_note.setVisible(bool(notes))
