@@ -13,9 +13,7 @@ from typing import Any, cast
 
 from PySide6.QtCore import (
     QEvent,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -48,8 +46,6 @@ from sgdesk.ui.pupil_picker import PupilMatchModel
 from sgdesk.ui.record_text import names_text
 from sgdesk.ui.worker import DbWorker
 
-_Index = QModelIndex | QPersistentModelIndex
-_NO_INDEX = QModelIndex()
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
