@@ -48,9 +48,9 @@ def concern_line(concern: HomeConcern) -> str:
 
 
 def action_line(action: HomeAction) -> str:
-    owner = f" ({action.owner})" if action.owner else ""
-    return (f"Due {day_text(action.due)} — {action.description}{owner} — "
-            f"{names_text(action.concern.children)}")
+    owner = f" — owner: {action.owner}" if action.owner else ""
+    return (f"Due {day_text(action.due)} — {names_text(action.concern.children)} — "
+            f"{action.description}{owner}")
 
 
 def overdue_referral_line(referral: OverdueReferral) -> str:

@@ -52,7 +52,7 @@ def test_home_lists_what_awaits_the_dsl(
     assert lines(home.awaiting_review.list) == ["Amy Example — 02/11/2026 — Neglect"]
     due = TODAY - timedelta(days=3)
     assert lines(home.overdue_actions.list) == [
-        f"Due {due:%d/%m/%Y} — Call his mother (Jo Bloggs) — Ben Sample"]
+        f"Due {due:%d/%m/%Y} — Ben Sample — Call his mother — owner: Jo Bloggs"]
     assert lines(home.due_this_week.list)[0].startswith("Due ")
     assert "Check in with Ben" in lines(home.due_this_week.list)[0]
     assert not home.awaiting_review.empty.isVisible()
