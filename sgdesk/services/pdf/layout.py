@@ -154,6 +154,10 @@ def key_value_table(rows: Sequence[tuple[str, str]], label_width: float = 32 * m
     return table
 
 
+#: A cell this long might not fit on one page in a narrow column.
+LONG_CELL_CHARACTERS = 1500
+
+
 def data_table(
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
@@ -163,8 +167,12 @@ def data_table(
     long cells wrap and split across pages rather than being clipped."""
     head = [Paragraph(f"<b>{escape(h)}</b>", STYLES.cell) for h in header]
     body = [[para(value, STYLES.cell) for value in row] for row in rows]
-    table = Table([head, *body], colWidths=list(col_widths), repeatRows=1, splitInRow=1,
-                  hAlign="LEFT")
+    # Splitting inside a row is what lets a very long cell run on over pages, but
+    # ReportLab (5.1) then repeats the header above the split row mid-page and
+    # leaves gaps; so rows are kept whole unless one could outgrow a page.
+    split_rows = any(len(value) > LONG_CELL_CHARACTERS for row in rows for value in row)
+    table = Table([head, *body], colWidths=list(col_widths), repeatRows=1,
+                  splitInRow=1 if split_rows else 0, hAlign="LEFT")
     table.setStyle(
         [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
