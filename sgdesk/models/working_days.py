@@ -26,14 +26,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 
 @lru_cache(maxsize=64)
 def england_bank_holidays(year: int) -> frozenset[date]:
     """England's bank holidays that fall on weekdays. ``holidays`` also lists the
     weekend day a holiday is "observed" from (e.g. Saturday Boxing Day); those
     entries must not move anything, so only weekdays are kept."""
+    import holidays  # ~70 ms to import: paid when a clock is first counted, not at launch
+
     found = holidays.country_holidays("GB", subdiv="ENG", years=year)
     return frozenset(day for day in found if day.weekday() < 5)
 
