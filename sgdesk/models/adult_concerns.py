@@ -25,7 +25,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from sgdesk.models.errors import InvalidInput
-from sgdesk.models.working_days import add_working_days
+from sgdesk.models.working_days import WorkingDayCalendar, add_working_days
 
 
 class AdultConcernKind(enum.Enum):
@@ -159,13 +159,13 @@ class AdultConcern:
             return AdultConcernStatus.AWAITING_LADO
         return AdultConcernStatus.OPEN
 
-    @property
-    def lado_due_on(self) -> date | None:
+    def lado_due_on(self, calendar: WorkingDayCalendar) -> date | None:
         """For an allegation not yet taken to the LADO: the working day by which it must be
-        (KCSIE: within one working day of it being raised)."""
+        (KCSIE: within one working day of it being raised), on the school's working-day
+        ``calendar`` (bank holidays and its own closure days skipped)."""
         if self.status is not AdultConcernStatus.AWAITING_LADO:
             return None
-        return add_working_days(self.raised_at.date(), 1)
+        return add_working_days(self.raised_at.date(), 1, calendar)
 
     def validated(self, now: datetime) -> AdultConcern:
         problems = adult_concern_problems(self, now)

@@ -22,6 +22,8 @@ from sgdesk.models.adult_concerns import (
 from sgdesk.models.concerns import validate_amendment_reason
 from sgdesk.models.errors import InvalidInput, PermissionDenied
 from sgdesk.models.users import Role
+from sgdesk.models.working_days import WorkingDayCalendar
+from sgdesk.services.school_calendar import working_calendar
 from sgdesk.services.session import Session
 from sgdesk.services.users import user_names
 from sgdesk.storage import codec
@@ -44,11 +46,13 @@ class AdultConcernVersion:
 @dataclass(frozen=True)
 class RegisterOverview:
     """The register with its patterns: adults with more than one low-level concern.
-    ``today`` is the store clock's date, for saying whether the LADO is overdue."""
+    ``today`` is the store clock's date and ``calendar`` the school's working days,
+    for saying when the LADO is due and whether that is overdue."""
 
     entries: tuple[AdultConcernEntry, ...]
     patterns: tuple[AdultPattern, ...]
     today: date
+    calendar: WorkingDayCalendar
 
 
 @dataclass(frozen=True)
@@ -120,9 +124,11 @@ def amend_adult_concern(session: Session, record_id: str, content: AdultConcern,
 
 
 def register_overview(session: Session) -> RegisterOverview:
-    """What the register window shows: every record, the patterns, and today's date."""
+    """What the register window shows: every record, the patterns, today's date and
+    the working-day calendar."""
     entries = tuple(list_adult_concerns(session))
-    return RegisterOverview(entries, tuple(low_level_patterns(entries)), _now(session).date())
+    return RegisterOverview(entries, tuple(low_level_patterns(entries)), _now(session).date(),
+                            working_calendar(session))
 
 
 def _entry(stored: StoredAdultConcern) -> AdultConcernEntry:

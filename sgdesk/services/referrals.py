@@ -46,10 +46,10 @@ from sgdesk.models.referrals import (
     validate_sending,
 )
 from sgdesk.models.users import Role
-from sgdesk.models.working_days import ENGLAND
 from sgdesk.services.adult_concerns import get_adult_concern
 from sgdesk.services.concerns import concern_on_file, get_concern
 from sgdesk.services.pupils import get_pupil
+from sgdesk.services.school_calendar import working_calendar
 from sgdesk.services.session import Session
 from sgdesk.services.users import list_users, user_names
 from sgdesk.storage import codec
@@ -208,7 +208,8 @@ def start_referral(session: Session, kind: ReferralKind, *, pupil_id: str | None
     referral_id = str(uuid.uuid4())
     with session.db.write(session.user.id) as tx:
         ReferralRepository(session.db).add(
-            tx, referral_id, ReferralBody(ReferralState.DRAFT, content))
+            tx, referral_id, ReferralBody(ReferralState.DRAFT, content),
+            working_calendar(session))
     return referral_id
 
 
@@ -349,17 +350,19 @@ def referrals_for_pupil(session: Session, pupil_id: str) -> list[ReferralRecord]
 
 def overdue_feedback(session: Session, today: date) -> list[OverdueReferral]:
     """Referrals about pupils sent without feedback after their decision was due
-    (counted in working days: weekends and England bank holidays excluded), the
-    longest overdue first. The DSL's and deputies' work list: empty for other roles.
-    LADO referrals are followed up from the register, not listed here."""
+    (counted in working days: weekends, England bank holidays and the school's
+    closure days excluded), the longest overdue first. The DSL's and deputies' work
+    list: empty for other roles. LADO referrals are followed up from the register, not
+    listed here."""
     if session.user.role not in REFERRER_ROLES:
         return []
+    calendar = working_calendar(session)
     overdue: list[OverdueReferral] = []
     for waiting in ReferralRepository(session.db).awaiting_feedback(today):
         content, tracking = waiting.body.content, waiting.body.tracking
-        due = tracking.decision_due(ENGLAND)
+        due = tracking.decision_due(calendar)
         if content.pupil_id and tracking.sending and due and \
-                tracking.feedback_overdue(today, ENGLAND):
+                tracking.feedback_overdue(today, calendar):
             overdue.append(OverdueReferral(waiting.id, content.pupil_id, "", content.kind,
                                            tracking.sending.sent_at, due))
     names = {p.id: p.display_name for p in PupilRepository(session.db).get_many(
@@ -437,9 +440,10 @@ def _for_change(session: Session, referral_id: str) -> ReferralBody:
 
 def _save(session: Session, referral_id: str, body: ReferralBody, reason: str,
           base_version: int) -> int:
+    calendar = working_calendar(session)
     with session.db.write(session.user.id) as tx:
         return ReferralRepository(session.db).amend(tx, referral_id, body, reason,
-                                                    base_version)
+                                                    base_version, calendar)
 
 
 def _checked_edit(session: Session, before: ReferralContent, after: ReferralContent

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date
 
 from sgdesk.models.referrals import ReferralBody
+from sgdesk.models.working_days import WorkingDayCalendar
 from sgdesk.storage import codec
 from sgdesk.storage.database import Database, WriteTransaction
 from sgdesk.storage.versioned import StoredVersion, VersionedTable
@@ -37,9 +38,11 @@ class AwaitingFeedback:
     body: ReferralBody
 
 
-def _columns(body: ReferralBody) -> dict[str, object]:
+def _columns(body: ReferralBody, calendar: WorkingDayCalendar) -> dict[str, object]:
+    """The indexed columns; the decision is due by the school's working-day
+    ``calendar`` (the caller reads it from the settings)."""
     sending, feedback = body.tracking.sending, body.tracking.feedback
-    due = body.tracking.decision_due()
+    due = body.tracking.decision_due(calendar)
     return {
         "kind": body.content.kind.value,
         "pupil_id": body.content.pupil_id,
@@ -56,14 +59,27 @@ class ReferralRepository:
         self._db = db
         self._versions = VersionedTable(db, "referral")
 
-    def add(self, tx: WriteTransaction, referral_id: str, body: ReferralBody) -> None:
+    def add(self, tx: WriteTransaction, referral_id: str, body: ReferralBody,
+            calendar: WorkingDayCalendar) -> None:
         self._versions.insert(tx, referral_id, codec.dumps(body),
-                              _columns(body) | {"created_at": tx.now})
+                              _columns(body, calendar) | {"created_at": tx.now})
 
     def amend(self, tx: WriteTransaction, referral_id: str, body: ReferralBody, reason: str,
-              base_version: int) -> int:
-        return self._versions.amend(tx, referral_id, codec.dumps(body), _columns(body),
-                                    reason, base_version)
+              base_version: int, calendar: WorkingDayCalendar) -> int:
+        return self._versions.amend(tx, referral_id, codec.dumps(body),
+                                    _columns(body, calendar), reason, base_version)
+
+    def redate_awaiting_feedback(self, tx: WriteTransaction,
+                                 calendar: WorkingDayCalendar) -> None:
+        """Work out again when the decision is due on every sent referral still
+        awaiting feedback: the school's closure days changed. The column is derived
+        from the body, so this is not a new version."""
+        rows = self._db.query("SELECT id, body FROM referrals WHERE sent_at IS NOT NULL "
+                              "AND feedback_on IS NULL")
+        for referral_id, body in rows:
+            due = codec.loads(ReferralBody, body).tracking.decision_due(calendar)
+            tx.execute("UPDATE referrals SET decision_due = ? WHERE id = ?",
+                       (due.isoformat() if due else None, referral_id))
 
     def current(self, referral_id: str) -> tuple[ReferralBody, int] | None:
         """The latest body and its version number."""

@@ -203,8 +203,10 @@ class MainWindow(QMainWindow):
                                                    self.change_password)
         self.users_action = self._action("&Manage users…", self.manage_users)
         self.settings_action = self._action("&Settings…", self.open_settings)
+        self.school_settings_action = self._action(
+            "Sc&hool calendar and referral settings…", self.open_school_settings)
         account_menu.addActions([self.change_password_action, self.users_action,
-                                 self.settings_action])
+                                 self.settings_action, self.school_settings_action])
 
         records_menu = bar.addMenu("&Records")
         records_menu.addActions(self.workspace.actions_for_menu)
@@ -225,7 +227,8 @@ class MainWindow(QMainWindow):
                        self.change_password_action):
             action.setEnabled(unlocked)
         # The adult register is the DSL's alone, like user admin (the service checks too).
-        for action in (self.users_action, self.settings_action, self.adult_register_action):
+        for action in (self.users_action, self.settings_action, self.school_settings_action,
+                       self.adult_register_action):
             action.setEnabled(is_dsl)
 
     # -- state ----------------------------------------------------------------------
@@ -475,6 +478,12 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.worker, self._session, self)
         dialog.idle_minutes_changed.connect(self.idle_filter.set_timeout_minutes)
         self._open_dialog(dialog)
+
+    def open_school_settings(self) -> None:
+        from sgdesk.ui.dialogs.school_settings_dialog import SchoolSettingsDialog
+
+        if self._session is not None:
+            self._open_dialog(SchoolSettingsDialog(self.worker, self._session, self))
 
     def open_adult_register(self) -> None:
         from sgdesk.ui.dialogs.adult_register_dialog import AdultRegisterDialog

@@ -95,7 +95,9 @@ class _Row(QFrame):
         # Beside the fields, not after the ticks: a narrow window keeps every row readable.
         self.remove_button = QPushButton(remove_text)
         self.remove_button.setAutoDefault(False)
-        grid.addWidget(self.remove_button, 1, column, Qt.AlignmentFlag.AlignTop)
+        # Left-aligned: in a row of dates only, the button would take the spare width.
+        grid.addWidget(self.remove_button, 1, column,
+                       Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
     def focus_order(self) -> list[QWidget]:
         return [*self.editors.values(), self.remove_button]

@@ -40,6 +40,7 @@ from sgdesk.models.adult_concerns import (
     AdultConcernKind,
     filter_register,
 )
+from sgdesk.models.working_days import ENGLAND, WorkingDayCalendar
 from sgdesk.services import adult_concerns
 from sgdesk.services.adult_concerns import AdultConcernRecord, AdultConcernVersion
 from sgdesk.services.record_dates import day_text
@@ -61,9 +62,9 @@ def _moment(value: datetime) -> str:
     return value.astimezone().strftime("%d %b %Y at %H:%M").lstrip("0")
 
 
-def status_text(content: AdultConcern, today: date) -> str:
+def status_text(content: AdultConcern, today: date, calendar: WorkingDayCalendar) -> str:
     """The status as the list shows it; an allegation says when the LADO is due."""
-    due = content.lado_due_on
+    due = content.lado_due_on(calendar)
     if due is None:
         return content.status.label
     if due < today:
@@ -78,22 +79,24 @@ class RegisterModel(TextTableModel[AdultConcernEntry]):
     def __init__(self) -> None:
         super().__init__()
         self.today = date.today()
+        self.calendar = ENGLAND
 
     def headers(self) -> tuple[str, ...]:
         return COLUMNS
 
-    def set_entries(self, entries: list[AdultConcernEntry], today: date) -> None:
-        self.today = today
+    def set_entries(self, entries: list[AdultConcernEntry], today: date,
+                    calendar: WorkingDayCalendar) -> None:
+        self.today, self.calendar = today, calendar
         self.set_rows(entries)
 
     def cells(self, row: AdultConcernEntry) -> tuple[str, ...]:
         content = row.content
         return (content.kind.label, day_text(content.happened_at.astimezone().date()),
                 content.adult_name, content.adult_capacity.label,
-                status_text(content, self.today))
+                status_text(content, self.today, self.calendar))
 
     def extra(self, row: AdultConcernEntry, column: int, role: int) -> Any:
-        due = row.content.lado_due_on
+        due = row.content.lado_due_on(self.calendar)
         if (role == Qt.ItemDataRole.ForegroundRole and column == 4 and due is not None
                 and due < self.today):
             return Qt.GlobalColor.darkRed
@@ -133,11 +136,13 @@ def _text(value: str) -> str:
     return html.escape(value).replace("\n", "<br>")
 
 
-def detail_html(record: AdultConcernRecord, shown: AdultConcernVersion, today: date) -> str:
+def detail_html(record: AdultConcernRecord, shown: AdultConcernVersion, today: date,
+                calendar: WorkingDayCalendar) -> str:
     """One version of a record, then its history: who saved each version, when and why."""
     content = shown.content
+    status = status_text(record.current.content, today, calendar)
     parts = [f"<h3>{_text(content.kind.label)} about {_text(content.adult_name)}</h3>",
-             f"<p><b>Status now:</b> {_text(status_text(record.current.content, today))}</p>"]
+             f"<p><b>Status now:</b> {_text(status)}</p>"]
     if shown is not record.current:
         parts.append(f"<p style='color:{ERROR_COLOUR}'>You are looking at version "
                      f"{shown.number}, not the current version "
@@ -171,6 +176,7 @@ class AdultRegisterDialog(QDialog):
         self._all: list[AdultConcernEntry] = []
         self._record: AdultConcernRecord | None = None
         self._today = date.today()
+        self._calendar: WorkingDayCalendar = ENGLAND  # until the register is read
         self.setWindowTitle("Allegations and low-level concerns about adults")
         layout = QVBoxLayout(self)
         layout.addWidget(wrapped_label(
@@ -306,7 +312,7 @@ class AdultRegisterDialog(QDialog):
 
     def _show_overview(self, overview: adult_concerns.RegisterOverview, select_id: str) -> None:
         self._all = list(overview.entries)
-        self._today = overview.today
+        self._today, self._calendar = overview.today, overview.calendar
         self.patterns.clear()
         for pattern in overview.patterns:
             item = QListWidgetItem(pattern.summary)
@@ -337,7 +343,7 @@ class AdultRegisterDialog(QDialog):
     def _apply_filter(self, *_args: object, select_id: str = "") -> None:
         shown = filter_register(self._all, self.filter_edit.text(),
                                 self.kind_filter.currentData())
-        self.model.set_entries(shown, self._today)
+        self.model.set_entries(shown, self._today, self._calendar)
         total = len(self._all)
         self.count_label.setText(
             "The register is empty." if not total else
@@ -395,7 +401,7 @@ class AdultRegisterDialog(QDialog):
             return
         number = self.version_box.currentData()
         shown = next((v for v in record.versions if v.number == number), record.current)
-        self.detail.setHtml(detail_html(record, shown, self._today))
+        self.detail.setHtml(detail_html(record, shown, self._today, self._calendar))
 
     def _clear_detail(self) -> None:
         self._record = None
