@@ -33,6 +33,7 @@ import re
 import traceback
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -401,7 +402,7 @@ def referral_fields(pack: ReferralPack) -> dict[str, Any]:
         "concerns": [_concern_fields(number, on_file)
                      for number, on_file in enumerate(_oldest_first(pack), start=1)],
         "adult": _adult_fields(pack.adult_concern) if pack.adult_concern else None,
-        "sending": _sending_fields(pack.tracking),
+        "sending": _sending_fields(pack.tracking, pack.decision_due),
         "missing_information": list(pack.missing),
     }
 
@@ -541,7 +542,7 @@ def _adult_fields(adult: AdultConcern) -> dict[str, Any]:
     }
 
 
-def _sending_fields(tracking: ReferralTracking) -> dict[str, Any]:
+def _sending_fields(tracking: ReferralTracking, decision_due: date | None) -> dict[str, Any]:
     sending = tracking.sending
     if sending is None:
         return {"sent": False, "method": "", "by_phone": False, "sent_at": "", "sent_on": "",
@@ -554,5 +555,5 @@ def _sending_fields(tracking: ReferralTracking) -> dict[str, Any]:
         "sent_on": day_text(sending.sent_at.astimezone().date()),
         "recipient": sending.recipient,
         "reference": sending.reference,
-        "decision_due": day_text(tracking.decision_due()),
+        "decision_due": day_text(decision_due),
     }

@@ -46,6 +46,7 @@ from sgdesk.models.referrals import (
     validate_sending,
 )
 from sgdesk.models.users import Role
+from sgdesk.models.working_days import ENGLAND, WorkingDayCalendar
 from sgdesk.services.adult_concerns import get_adult_concern
 from sgdesk.services.concerns import concern_on_file, get_concern
 from sgdesk.services.pupils import get_pupil
@@ -87,6 +88,15 @@ class ReferralRecord:
     state: ReferralState
     created_at: datetime
     versions: tuple[ReferralVersion, ...]
+    #: The school's working days, which the decision clock counts.
+    calendar: WorkingDayCalendar = ENGLAND
+
+    @property
+    def decision_due(self) -> date | None:
+        return self.tracking.decision_due(self.calendar)
+
+    def feedback_overdue(self, today: date) -> bool:
+        return self.tracking.feedback_overdue(today, self.calendar)
 
     @property
     def content(self) -> ReferralContent:
@@ -146,6 +156,8 @@ class ReferralPack:
     produced_by_role: str
     produced_at: datetime
     register_as_of: datetime | None
+    #: One working day after sending, on the school's calendar.
+    decision_due: date | None = None
 
 
 # -- permissions -------------------------------------------------------------------
@@ -389,6 +401,7 @@ def referral_pack(session: Session, referral_id: str) -> ReferralPack:
         tuple(missing_information(body.content, snapshot.pupil)),
         session.user.display_name, session.user.role.label, _now(session),
         snapshot.taken_at if body.snapshot else None,
+        body.tracking.decision_due(working_calendar(session)),
     )
 
 
@@ -529,6 +542,7 @@ def _earlier_referrals(session: Session, pupil_id: str) -> str:
 
 def _records(session: Session, stored: list[StoredReferral]) -> list[ReferralRecord]:
     names = user_names(session)
+    calendar = working_calendar(session)
     records = []
     for s in stored:
         bodies = [codec.loads(ReferralBody, v.body) for v in s.versions]
@@ -538,5 +552,5 @@ def _records(session: Session, stored: list[StoredReferral]) -> list[ReferralRec
                             datetime.fromisoformat(v.saved_at), v.reason)
             for v, b in zip(s.versions, bodies, strict=True))
         records.append(ReferralRecord(s.id, bodies[-1].state,
-                                      datetime.fromisoformat(s.created_at), versions))
+                                      datetime.fromisoformat(s.created_at), versions, calendar))
     return records

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import holidays
-
 from sgdesk.models.errors import InvalidInput, PermissionDenied
 from sgdesk.models.users import Role
 from sgdesk.models.working_days import (
@@ -96,6 +94,8 @@ def bank_holidays_ahead(today: date, days: int = 365) -> list[BankHoliday]:
     for the DSL to see alongside the school's own dates."""
     end = today + timedelta(days=days)
     years = range(today.year, end.year + 1)
+    import holidays  # slow to import: only when the settings dialog asks
+
     names = holidays.country_holidays("GB", subdiv="ENG", years=years)
     counted = {day for year in years for day in england_bank_holidays(year)}
     return [BankHoliday(day, str(names.get(day, "Bank holiday")))

@@ -52,7 +52,7 @@ def referral_row(record: ReferralRecord, today: date) -> tuple[str, ...]:
     tracking = record.tracking
     return (record.content.kind.label, "Final" if record.state == "final" else "Draft",
             day_text(record.created_at.astimezone().date()), sending_text(tracking.sending),
-            due_text(tracking.decision_due()) or "—", feedback_text(tracking, today),
+            due_text(record.decision_due) or "—", feedback_text(record, today),
             follow_ups_text(tracking))
 
 
@@ -157,7 +157,7 @@ class ReferralsTab(QWidget):
         bold = QFont(self.table.font())
         bold.setBold(True)
         for row, record in enumerate(listing.records):
-            if record.tracking.feedback_overdue(listing.today):
+            if record.feedback_overdue(listing.today):
                 self.table.item(row, FEEDBACK_COLUMN).setFont(bold)
         self.table.resizeRowsToContents()
         self.table.setVisible(bool(listing.records))

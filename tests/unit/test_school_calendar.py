@@ -23,6 +23,7 @@ from sgdesk.services.referrals import (
     get_referral,
     overdue_feedback,
     record_sending,
+    referral_pack,
     start_referral,
 )
 from sgdesk.services.school_calendar import (
@@ -140,8 +141,9 @@ def test_a_closure_day_moves_a_referrals_decision_due_date_on_a_day(
     set_school_calendar(session, SchoolDates(closure_days=(TUESDAY,)))
     referral_id = sent_on(session, MONDAY)
 
-    assert get_referral(session, referral_id).tracking.decision_due(
-        working_calendar(session)) == WEDNESDAY
+    # The record (screens) and the pack (printed letters) count the same days.
+    assert get_referral(session, referral_id).decision_due == WEDNESDAY
+    assert referral_pack(session, referral_id).decision_due == WEDNESDAY
     assert overdue_feedback(session, WEDNESDAY) == []
     (overdue,) = overdue_feedback(session, date(2026, 11, 5))
     assert overdue.decision_due == WEDNESDAY

@@ -89,15 +89,16 @@ def due_text(due: date | None) -> str:
     return f"{due:%A} {day_text(due)}" if due else ""
 
 
-def feedback_text(tracking: ReferralTracking, today: date) -> str:
+def feedback_text(record: ReferralRecord, today: date) -> str:
     """The feedback's outcome, or that it is awaited, saying plainly when it is overdue."""
+    tracking = record.tracking
     if tracking.feedback is not None:
         return f"{tracking.feedback.outcome.label} (received " \
                f"{day_text(tracking.feedback.received_on)})"
-    due = tracking.decision_due()
+    due = record.decision_due
     if due is None:
         return "Not sent yet"
-    if tracking.feedback_overdue(today):
+    if record.feedback_overdue(today):
         return f"Awaiting feedback — OVERDUE: the decision was due {due_text(due)}"
     return f"Awaiting feedback (decision due {due_text(due)})"
 
@@ -351,13 +352,13 @@ class ReferralTrackingDialog(QDialog):
         tracking = record.tracking
         self.heading.setText(f"{record.content.kind.label} — "
                              f"{'final' if record.state == 'final' else 'draft'}")
-        due = tracking.decision_due()
+        due = record.decision_due
         sending = tracking.sending
         self.due.setText(
             f"Decision due {due_text(due)} (one working day after sending)." if due else
             "The decision is due one working day after sending. Record the sending to start "
             "the clock.")
-        overdue = tracking.feedback_overdue(today)
+        overdue = record.feedback_overdue(today)
         self.overdue.setText(f"Overdue: no feedback yet, and the decision was due "
                              f"{due_text(due)}. Chase, and escalate if needed."
                              if overdue else "")
