@@ -125,8 +125,10 @@ class ChronologyEntry:
     """One line of a chronology, whatever it was drawn from.
 
     ``source_kind`` is "concern", "dsl_decision", "body_map", "referral" or
-    "event"; with ``source_id`` it opens the record the line came from (a DSL
-    decision's id is its concern's). ``child_name`` is filled on a family
+    "event"; ``source_id`` names the line (a referral's feedback and each chase
+    or escalation are lines of their own: ``<referral id>#feedback``,
+    ``<referral id>#follow-up-2``) and :attr:`record_id` the record it opens (a
+    DSL decision's is its concern's). ``child_name`` is filled on a family
     chronology only ("Whole family" for the family's own events). ``sequence``
     keeps the order entries were built in, for ties of date and time.
     """
@@ -143,6 +145,15 @@ class ChronologyEntry:
     significant: bool
     categories: tuple[str, ...] = ()
     sequence: int = 0
+
+    @property
+    def record_id(self) -> str:
+        """The record this line opens."""
+        return self.source_id.partition(PART_MARK)[0]
+
+
+#: Separates a record's id from the part of it a line is about.
+PART_MARK = "#"
 
 
 def in_date_order(entries: Iterable[ChronologyEntry]) -> list[ChronologyEntry]:

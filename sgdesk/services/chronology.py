@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, time
 
 from sgdesk.models.body_maps import MarkType
 from sgdesk.models.chronology import (
+    PART_MARK,
     SOURCE_LABELS,
     ChronologyEntry,
     ChronologyEvent,
@@ -241,9 +242,12 @@ def _referral_entries(session: Session, pupil_id: str, name: str,
     """Referrals that were sent or finalised, dated when sent (when started, until
     then), with what came of them. A draft never sent is not yet an event in the
     child's life; a phone referral sent before its draft is finalised is."""
-    return [_referral_entry(r, pupil_id, name, categories)
-            for r in referrals_for_pupil(session, pupil_id)
-            if r.state == "final" or r.tracking.sending is not None]
+    entries: list[ChronologyEntry] = []
+    for record in referrals_for_pupil(session, pupil_id):
+        if record.state == "final" or record.tracking.sending is not None:
+            entries.append(_referral_entry(record, pupil_id, name, categories))
+            entries += _referral_follow_up_entries(record, pupil_id, name)
+    return entries
 
 
 # -- one entry per source ---------------------------------------------------------
@@ -341,6 +345,30 @@ def _referral_entry(record: ReferralRecord, pupil_id: str, name: str,
         f"Referral: {content.kind.label}. {_summary(content.reason)}".strip(),
         f"{content.referrer_name}, {content.referrer_role}".strip(", "), outcome, True,
         tuple(drawn_from))
+
+
+def _referral_follow_up_entries(record: ReferralRecord, pupil_id: str,
+                                name: str) -> list[ChronologyEntry]:
+    """Each chase or escalation, and the feedback, dated when it happened: the
+    chronology shows how long an answer took and what it took to get one."""
+    kind = record.content.kind.label
+    entries = [
+        ChronologyEntry(
+            "referral", f"{record.id}{PART_MARK}follow-up-{n}", pupil_id, name, f.on, None,
+            (f"Escalation ({f.escalation_stage}) of the referral to {kind}: "
+             if f.escalation_stage else f"Chased the referral to {kind}: ")
+            + _summary(f.note), f.by, _summary(f.outcome), True)
+        for n, f in enumerate(record.tracking.follow_ups, start=1)
+    ]
+    feedback = record.tracking.feedback
+    if feedback is not None:
+        entries.append(ChronologyEntry(
+            "referral", f"{record.id}{PART_MARK}feedback", pupil_id, name,
+            feedback.received_on, None,
+            f"Feedback on the referral to {kind}: {feedback.outcome.label}.",
+            record.tracking.sending.recipient if record.tracking.sending else "",
+            _summary(feedback.notes), True))
+    return entries
 
 
 def _mark_word(kind: MarkType) -> str:

@@ -497,7 +497,7 @@ class ChronologyTab(QWidget):
         entry = self.model.entry(row)
         if entry is None:
             return
-        kind, source_id = entry.source_kind, entry.source_id
+        kind, source_id = entry.source_kind, entry.record_id
         dialog: QDialog
         if kind in ("concern", "dsl_decision") and entry.pupil_id:
             from sgdesk.ui.concern_view import ConcernViewDialog

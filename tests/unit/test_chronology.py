@@ -25,7 +25,14 @@ from sgdesk.models.chronology import (
 from sgdesk.models.concerns import ChildRole, Decision, InvolvedChild, Review
 from sgdesk.models.errors import InvalidInput, PermissionDenied
 from sgdesk.models.pupils import Pupil
-from sgdesk.models.referrals import Feedback, FeedbackOutcome, ReferralKind, Sending, SendMethod
+from sgdesk.models.referrals import (
+    Feedback,
+    FeedbackOutcome,
+    FollowUp,
+    ReferralKind,
+    Sending,
+    SendMethod,
+)
 from sgdesk.models.users import Role
 from sgdesk.services import concerns, pupils
 from sgdesk.services.body_maps import add_body_map
@@ -40,7 +47,13 @@ from sgdesk.services.chronology import (
 )
 from sgdesk.services.demo import DEMO_DSL_LOGIN, DEMO_PASSWORD, create_demo_store
 from sgdesk.services.maintenance import verify_store
-from sgdesk.services.referrals import finalise, record_feedback, record_sending, start_referral
+from sgdesk.services.referrals import (
+    add_follow_up,
+    finalise,
+    record_feedback,
+    record_sending,
+    start_referral,
+)
 from sgdesk.services.session import Session
 from tests.body_map_helpers import map_of
 from tests.helpers import (
@@ -439,11 +452,21 @@ def test_a_referral_joins_once_finalised_or_sent_and_shows_what_came_of_it(
                                                          sent_at.astimezone().time())
     assert line.outcome == "Sent by online portal to Early Help hub; awaiting feedback."
 
+    chased_on = (NOW - timedelta(days=1)).date()
+    add_follow_up(session, referral_id, FollowUp(chased_on, "Jo Bloggs",
+                                                 "Phoned the hub: no decision yet"), 3)
     record_feedback(session, referral_id, Feedback(NOW.date(), FeedbackOutcome.EARLY_HELP,
-                                                   "Family support worker allocated"), 3)
-    (line,) = lines(pupil_chronology(session, amy.id), "referral")
+                                                   "Family support worker allocated"), 4)
+    line, chase, feedback = lines(pupil_chronology(session, amy.id), "referral")
     assert line.outcome == (f"Feedback {NOW.date():%d/%m/%Y}: Early Help. "
                             "Family support worker allocated")
+    # The chase and the feedback are dated lines of their own, opening the referral.
+    assert (chase.happened_on, chase.event) == (
+        chased_on, "Chased the referral to Early Help request: Phoned the hub: no decision yet")
+    assert (feedback.happened_on, feedback.event) == (
+        NOW.date(), "Feedback on the referral to Early Help request: Early Help.")
+    assert {line.record_id, chase.record_id, feedback.record_id} == {referral_id}
+    assert len({line.source_id, chase.source_id, feedback.source_id}) == 3
 
 
 # -- the demo ----------------------------------------------------------------------
