@@ -17,9 +17,9 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -42,14 +42,20 @@ from sgdesk.services.session import LockedStore, Session, UnlockResult
 from sgdesk.ui.clipboard_guard import clipboard_guard
 from sgdesk.ui.drafts import open_draftable_dialogs
 from sgdesk.ui.error_text import describe
-from sgdesk.ui.home_view import HomeDetails
 from sgdesk.ui.idle_lock import Clock, IdleLockFilter
-from sgdesk.ui.records_workspace import RecordsWorkspace
 from sgdesk.ui.session_lock_watch import SessionLockWatcher
 from sgdesk.ui.unlock_view import UnlockView, plain_label
 from sgdesk.ui.worker import DbWorker
 
+if TYPE_CHECKING:  # imported for real once the unlock screen shows
+    from sgdesk.ui.home_view import HomeDetails, HomeView
+    from sgdesk.ui.records_workspace import RecordsWorkspace
+
 log = logging.getLogger(__name__)
+
+#: How long after the unlock screen appears the records screens are built: long
+#: enough for the screen to paint, far shorter than typing a password.
+WORKSPACE_DELAY_MS = 250
 
 STORE_FILTER = "sgdesk stores (*.sgdesk)"
 DEMO_BUSY_TEXT = "Preparing a demo store of fictional pupils…"
@@ -129,10 +135,11 @@ class MainWindow(QMainWindow):
         self.busy_label = plain_label(object_name="busy")
         self.busy_label.setWordWrap(False)
         self.busy_page = self._build_busy_page()
-        self.workspace = RecordsWorkspace(self.worker)
-        self.home_view = self.workspace.home_view
+        #: The records screens, built just after the unlock screen first shows (see
+        #: :meth:`ensure_workspace`), so launching pays only for what it shows.
+        self.workspace: RecordsWorkspace | None = None
         self.pages = QStackedWidget()
-        for page in (self.unlock_view, self.busy_page, self.workspace):
+        for page in (self.unlock_view, self.busy_page):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
         self.statusBar()
@@ -142,7 +149,7 @@ class MainWindow(QMainWindow):
         self.unlock_view.open_other_requested.connect(self.choose_store_to_open)
         self.unlock_view.new_store_requested.connect(self.new_store)
         self.unlock_view.retry_requested.connect(self.open_store)
-        self.workspace.problem.connect(self.statusBar().showMessage)
+        self.unlock_screen_shown.connect(self._build_workspace_soon)
 
         self._build_menus()
         self.idle_filter = IdleLockFilter(clock=idle_clock,
@@ -208,12 +215,11 @@ class MainWindow(QMainWindow):
         account_menu.addActions([self.change_password_action, self.users_action,
                                  self.settings_action, self.school_settings_action])
 
-        records_menu = bar.addMenu("&Records")
-        records_menu.addActions(self.workspace.actions_for_menu)
-        records_menu.addSeparator()
+        self.records_menu = bar.addMenu("&Records")
+        self.records_separator = self.records_menu.addSeparator()
         self.adult_register_action = self._action(
             "&Allegations and low-level concerns about adults…", self.open_adult_register)
-        records_menu.addAction(self.adult_register_action)
+        self.records_menu.addAction(self.adult_register_action)
 
         help_menu = bar.addMenu("Hel&p")  # Alt+H is Home
         help_menu.addAction(self._action("&About sgdesk", self.show_about))
@@ -230,6 +236,28 @@ class MainWindow(QMainWindow):
         for action in (self.users_action, self.settings_action, self.school_settings_action,
                        self.adult_register_action):
             action.setEnabled(is_dsl)
+
+    # -- the records workspace ----------------------------------------------------------
+    def _build_workspace_soon(self) -> None:
+        """Once the unlock screen has had time to paint, build the records screens
+        while the person types their password."""
+        if self.workspace is None:
+            QTimer.singleShot(WORKSPACE_DELAY_MS, self.ensure_workspace)
+
+    def ensure_workspace(self) -> RecordsWorkspace:
+        if self.workspace is None:
+            from sgdesk.ui.records_workspace import RecordsWorkspace
+
+            self.workspace = RecordsWorkspace(self.worker)
+            self.pages.addWidget(self.workspace)
+            self.workspace.problem.connect(self.statusBar().showMessage)
+            self.records_menu.insertActions(self.records_separator,
+                                            self.workspace.actions_for_menu)
+        return self.workspace
+
+    @property
+    def home_view(self) -> HomeView:
+        return self.ensure_workspace().home_view
 
     # -- state ----------------------------------------------------------------------
     @property
@@ -324,6 +352,8 @@ class MainWindow(QMainWindow):
                 f"{result.migration_backup.name}"
             )
 
+        from sgdesk.ui.home_view import HomeDetails
+
         def read_home() -> tuple[HomeDetails, int]:
             self.locations.write_config(last_store=str(session.store.path))  # fsyncs: not here
             user = session.user
@@ -336,8 +366,9 @@ class MainWindow(QMainWindow):
     def _show_home(self, session: Session, details: HomeDetails, idle_minutes: int) -> None:
         if session is not self._session:  # locked again before the home page was ready
             return
-        self.workspace.start(session, details)
-        self.pages.setCurrentWidget(self.workspace)
+        workspace = self.ensure_workspace()
+        workspace.start(session, details)
+        self.pages.setCurrentWidget(workspace)
         self.setWindowTitle(f"sgdesk — {details.school_name}")
         self.idle_filter.set_timeout_minutes(idle_minutes)
         self.idle_filter.set_enabled(True)
@@ -374,7 +405,8 @@ class MainWindow(QMainWindow):
                 kept.append((dialog.draft_kind, dialog.draft_ref, state))
         self._close_dialogs()
         clipboard_guard().clear_if_ours()
-        self.workspace.clear()
+        if self.workspace is not None:
+            self.workspace.clear()
         self._update_actions()
         self.worker.run(lambda: _save_drafts_and_lock(session, kept), on_error=self._report)
         log.info("locking (%d drafts kept)", len(kept))
