@@ -20,6 +20,12 @@ class DraftRepository:
         )
         return json.loads(row[0]) if row else None
 
+    def list_for(self, user_id: str) -> list[tuple[str, str, str]]:
+        """(kind, ref, saved_at) of every draft the user has, newest first."""
+        return [(r[0], r[1], r[2]) for r in self._db.query(
+            "SELECT kind, ref, saved_at FROM drafts WHERE user_id = ? ORDER BY saved_at DESC",
+            (user_id,))]
+
     def put(self, tx: WriteTransaction, user_id: str, kind: str, ref: str,
             body: dict[str, Any]) -> None:
         tx.execute(

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from sgdesk.services.concerns import HomeAction, HomeConcern, HomeLists
+from sgdesk.services.drafts import WaitingDraft
 from sgdesk.services.referrals import OverdueReferral
-from sgdesk.ui.record_text import day_text, names_text
+from sgdesk.ui.record_text import day_text, moment_text, names_text
 
 #: The most lines a list shows before it scrolls, so all the lists fit on one screen.
 VISIBLE_LINES = 6
@@ -58,6 +59,23 @@ def overdue_referral_line(referral: OverdueReferral) -> str:
     return (f"{referral.pupil_name} — {referral.kind.label}, sent "
             f"{day_text(referral.sent_at.astimezone().date())}, decision was due "
             f"{day_text(referral.decision_due)}")
+
+
+#: The forms a kept draft can be picked up in from the home view, in words.
+DRAFT_WORDS = {
+    "concern": "A concern",
+    "review": "A DSL review",
+    "body_map": "A body map",
+    "pupil": "Pupil details",
+    "referral": "A referral",
+}
+
+
+def draft_line(draft: WaitingDraft) -> str:
+    """``A concern about Amy Example — not saved, kept 23/11/2026 15:40``."""
+    about = f" about {draft.pupil_name}" if draft.pupil_name else ""
+    return (f"{DRAFT_WORDS.get(draft.kind, 'A form')}{about} — not saved, kept "
+            f"{moment_text(draft.saved_at)}")
 
 
 class HomeSection(QWidget):
@@ -107,6 +125,7 @@ class HomeView(QWidget):
 
     concern_chosen = Signal(str, str)
     referral_chosen = Signal(str, str)
+    draft_chosen = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -121,6 +140,8 @@ class HomeView(QWidget):
         rule.setFrameShape(QFrame.Shape.HLine)
         rule.setFrameShadow(QFrame.Shadow.Sunken)
 
+        self.drafts = HomeSection("Unsaved work kept when sgdesk locked", "")
+        self.drafts.hide()  # only when there is some
         self.awaiting_review = HomeSection("Concerns awaiting your review",
                                            "Nothing is waiting for review.")
         self.overdue_referrals = HomeSection("Referral feedback overdue",
@@ -130,10 +151,10 @@ class HomeView(QWidget):
                                          "No actions are due in the next seven days.")
         self.recently_logged = HomeSection("Recently logged",
                                            "No concerns have been logged yet.")
-        self.sections = (self.awaiting_review, self.overdue_referrals, self.overdue_actions,
-                         self.due_this_week, self.recently_logged)
+        self.sections = (self.drafts, self.awaiting_review, self.overdue_referrals,
+                         self.overdue_actions, self.due_this_week, self.recently_logged)
         #: What only the DSL and deputies see.
-        self.reviewer_sections = self.sections[:4]
+        self.reviewer_sections = self.sections[1:5]
         body = QWidget()
         lists = QVBoxLayout(body)
         lists.setContentsMargins(0, 0, 8, 0)
@@ -175,8 +196,16 @@ class HomeView(QWidget):
         gives none to roles that do not make referrals)."""
         self.overdue_referrals.set_lines([(overdue_referral_line(r), r) for r in overdue])
 
+    def show_drafts(self, waiting: list[WaitingDraft]) -> None:
+        """Forms left unsaved that can be picked up again (kinds with no way back
+        from here are opened from where they belong, and not listed)."""
+        shown = [d for d in waiting if d.kind in DRAFT_WORDS]
+        self.drafts.set_lines([(draft_line(d), d) for d in shown])
+        self.drafts.setVisible(bool(shown))
+
     def clear(self) -> None:
         """Forget what was shown, so nothing lingers in the widget tree while locked."""
+        self.drafts.hide()
         self.school.clear()
         self.signed_in.clear()
         for section in self.sections:
@@ -184,7 +213,9 @@ class HomeView(QWidget):
 
     def _chosen(self, item: QListWidgetItem) -> None:
         chosen = item.data(Qt.ItemDataRole.UserRole)
-        if isinstance(chosen, OverdueReferral):
+        if isinstance(chosen, WaitingDraft):
+            self.draft_chosen.emit(chosen)
+        elif isinstance(chosen, OverdueReferral):
             self.referral_chosen.emit(chosen.id, chosen.pupil_id)
         else:
             self.concern_chosen.emit(chosen.id, chosen.pupil_id)

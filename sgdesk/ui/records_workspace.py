@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sgdesk.services import concerns, pupils, referrals
+from sgdesk.services import concerns, drafts, pupils, referrals
 from sgdesk.services.concerns import REVIEWER_ROLES, HomeLists
+from sgdesk.services.drafts import WaitingDraft
 from sgdesk.services.referrals import OverdueReferral
 from sgdesk.services.session import Session
+from sgdesk.ui.drafts import DraftableDialog
 from sgdesk.ui.error_text import describe
 from sgdesk.ui.home_view import HomeDetails, HomeView
 from sgdesk.ui.pupil_list_view import PupilListView
@@ -36,11 +38,13 @@ from sgdesk.ui.search_view import SearchView
 from sgdesk.ui.worker import DbWorker
 
 
-def read_home_lists(session: Session) -> tuple[HomeLists, list[OverdueReferral]]:
+def read_home_lists(
+        session: Session) -> tuple[HomeLists, list[OverdueReferral], list[WaitingDraft]]:
     """Worker job: the home view's lists as of today (local time), overdue referral
-    feedback included."""
+    feedback and the user's unsaved drafts included."""
     today = session.db.clock().astimezone().date()
-    return concerns.home_lists(session, today), referrals.overdue_feedback(session, today)
+    return (concerns.home_lists(session, today), referrals.overdue_feedback(session, today),
+            drafts.waiting_drafts(session))
 
 
 class RecordsWorkspace(QWidget):
@@ -102,6 +106,7 @@ class RecordsWorkspace(QWidget):
         self.search_view.concern_chosen.connect(self._open_found_concern)
         self.home_view.concern_chosen.connect(self._open_home_concern)
         self.home_view.referral_chosen.connect(self._open_home_referral)
+        self.home_view.draft_chosen.connect(self._open_draft)
         self.record_view.changed.connect(self.refresh)
         self.right.currentChanged.connect(self._set_actions_enabled)
         self._set_actions_enabled()
@@ -168,11 +173,13 @@ class RecordsWorkspace(QWidget):
 
         return call
 
-    def _show_home(self, found: tuple[HomeLists, list[OverdueReferral]]) -> None:
+    def _show_home(
+            self, found: tuple[HomeLists, list[OverdueReferral], list[WaitingDraft]]) -> None:
         if self._session is not None:
-            lists, overdue = found
+            lists, overdue, waiting = found
             self.home_view.show_lists(lists, self._session.user.role in REVIEWER_ROLES)
             self.home_view.show_overdue_referrals(overdue)
+            self.home_view.show_drafts(waiting)
 
     def _report(self, exc: BaseException) -> None:
         self.problem.emit(describe(exc))
@@ -226,6 +233,16 @@ class RecordsWorkspace(QWidget):
         dialog.saved.connect(lambda _id: self._concern_changed())
         dialog.open()
 
+    def _open_draft(self, draft: WaitingDraft) -> None:
+        """Open the form a kept draft belongs to; the form puts the draft back."""
+        if self._session is None:
+            return
+        dialog = draft_form(self._worker, self._session, draft, self)
+        if dialog is not None:
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.saved.connect(lambda *_: self._concern_changed())  # type: ignore[attr-defined]
+            dialog.open()
+
     def _concern_changed(self) -> None:
         self.refresh()
         if self.record_view.pupil_id is not None:
@@ -269,3 +286,34 @@ class RecordsWorkspace(QWidget):
                 self.search_field.clear()
                 return True
         return super().eventFilter(watched, event)
+
+
+def draft_form(worker: DbWorker, session: Session, draft: WaitingDraft,
+               parent: QWidget) -> DraftableDialog | None:
+    """The form ``draft`` was typed in, for the same record (new or amended)."""
+    kind, ref = draft.kind, draft.ref
+    pupil_id = drafts.kind_ref_pupil(kind, ref) or None
+    if kind == "concern":
+        from sgdesk.ui.dialogs.concern_form import ConcernFormDialog
+
+        return (ConcernFormDialog(worker, session, pupil_id=pupil_id, parent=parent)
+                if ref.startswith("new:") else
+                ConcernFormDialog(worker, session, concern_id=ref, parent=parent))
+    if kind == "review":
+        from sgdesk.ui.dialogs.review_dialog import ReviewDialog
+
+        return ReviewDialog(worker, session, ref, parent=parent)
+    if kind == "body_map" and pupil_id:
+        from sgdesk.ui.dialogs.body_map_dialog import BodyMapDialog
+
+        concern_id = ref.split(":")[2] or None
+        return BodyMapDialog(worker, session, pupil_id, concern_id=concern_id, parent=parent)
+    if kind == "pupil":
+        from sgdesk.ui.dialogs.pupil_form import PupilFormDialog
+
+        return PupilFormDialog(worker, session, pupil_id, parent)
+    if kind == "referral":
+        from sgdesk.ui.dialogs.referral_dialog import ReferralDialog
+
+        return ReferralDialog(worker, session, ref, parent)
+    return None

@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from sgdesk.models.concerns import Action, Decision, Review
 from sgdesk.models.users import Role
-from sgdesk.services import concerns
+from sgdesk.services import concerns, drafts
+from sgdesk.ui.dialogs.concern_form import ConcernFormDialog
 from sgdesk.ui.main_window import MainWindow
 from sgdesk.ui.search_view import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, HTML_ROLE, highlighted_html
 from tests.helpers import add_colleague, add_pupil, close, log_about, make_store
@@ -139,3 +140,24 @@ def test_a_stale_answer_never_replaces_a_newer_search(
 def test_snippets_are_escaped_before_highlighting() -> None:
     assert highlighted_html(("a <b>", "x&y", " end")) == (
         f"a &lt;b&gt;{HIGHLIGHT_OPEN}x&amp;y{HIGHLIGHT_CLOSE} end")
+
+
+def test_unsaved_work_kept_by_a_lock_is_listed_and_opens_with_its_text(
+    qtbot: QtBot, make_window: WindowFactory, store_path: Path
+) -> None:
+    session, _ = make_store(store_path)
+    amy = add_pupil(session, "Amy", "Example")
+    drafts.save_drafts(session, [("concern", f"new:{amy.id}",
+                                  {"facts": "She said her uncle shouts at night"})])
+    close(session)
+    window = unlocked_on(qtbot, make_window, store_path)
+    home = window.home_view
+    assert home.drafts.isVisible()
+    (line,) = lines(home.drafts.list)
+    assert line.startswith("A concern about Amy Example — not saved, kept ")
+    home.drafts.list.setCurrentRow(0)
+    home.drafts.list.itemActivated.emit(home.drafts.list.item(0))
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(ConcernFormDialog)))
+    form = next(d for d in window.findChildren(ConcernFormDialog) if d.isVisible())
+    qtbot.waitUntil(lambda: "uncle shouts" in form.editors["facts"].toPlainText())
+    form.reject()  # as a lock would: the draft stays
