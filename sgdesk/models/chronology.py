@@ -63,6 +63,7 @@ SOURCE_LABELS: dict[str, str] = {
     "dsl_decision": "DSL decisions",
     "body_map": "Body maps",
     "referral": "Referrals",
+    "case": "Casework",
     "event": "Recorded events",
 }
 
@@ -124,8 +125,8 @@ class ChronologyEvent:
 class ChronologyEntry:
     """One line of a chronology, whatever it was drawn from.
 
-    ``source_kind`` is "concern", "dsl_decision", "body_map", "referral" or
-    "event"; ``source_id`` names the line (a referral's feedback and each chase
+    ``source_kind`` is "concern", "dsl_decision", "body_map", "referral",
+    "case" or "event"; ``source_id`` names the line (a referral's feedback and each chase
     or escalation are lines of their own: ``<referral id>#feedback``,
     ``<referral id>#follow-up-2``) and :attr:`record_id` the record it opens (a
     DSL decision's is its concern's). ``child_name`` is filled on a family

@@ -1,7 +1,8 @@
 """A pupil's chronology and a family's, built from the record each time they are
 shown, and the events recorded by hand that only a chronology holds.
 
-Entries drawn from records (concerns, DSL decisions, body maps, referrals) are
+Entries drawn from records (concerns, DSL decisions, body maps, referrals,
+casework) are
 made from the current versions, so they follow every amendment and stay linked
 to the record they came from. A concern's line is written from the pupil's own
 file (the label-leak rule): its categories, this child's role, a short summary —
@@ -20,6 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 
 from sgdesk.models.body_maps import MarkType
+from sgdesk.models.casework import CaseContent, Meeting, Visit
 from sgdesk.models.chronology import (
     PART_MARK,
     SOURCE_LABELS,
@@ -38,6 +40,7 @@ from sgdesk.models.concerns import (
 from sgdesk.models.errors import InvalidInput, PermissionDenied
 from sgdesk.models.pupils import Pupil
 from sgdesk.services.body_maps import BodyMapRecord, body_maps_for_pupil
+from sgdesk.services.casework import cases_for_pupil
 from sgdesk.services.concerns import REVIEWER_ROLES, ConcernEntry, concerns_on_file
 from sgdesk.services.record_dates import day_text
 from sgdesk.services.referrals import ReferralRecord, referrals_for_pupil
@@ -234,6 +237,8 @@ def _derived_entries(session: Session, pupil_id: str, name: str,
     entries += (_body_map_entry(m, pupil_id, name, categories)
                 for m in body_maps_for_pupil(session, pupil_id))
     entries += _referral_entries(session, pupil_id, name, categories)
+    for case in cases_for_pupil(session, pupil_id):
+        entries += _case_entries(case.id, case.current, pupil_id, name)
     return entries
 
 
@@ -369,6 +374,64 @@ def _referral_follow_up_entries(record: ReferralRecord, pupil_id: str,
             record.tracking.sending.recipient if record.tracking.sending else "",
             _summary(feedback.notes), True))
     return entries
+
+
+def _case_entries(case_id: str, content: CaseContent, pupil_id: str,
+                  name: str) -> list[ChronologyEntry]:
+    """A case's milestones, each a line of its own that opens the case: opened,
+    each visit (was the child seen, and seen alone?), each meeting and what it
+    decided, the assessment completed and approved, and the closure."""
+    kind = content.kind.label
+    lead = f"{content.lead_practitioner}, lead practitioner"
+
+    def line(part: str, on: date, at: time | None, event: str, source: str,
+             outcome: str) -> ChronologyEntry:
+        source_id = f"{case_id}{PART_MARK}{part}" if part else case_id
+        return ChronologyEntry("case", source_id, pupil_id, name, on, at, event, source,
+                               outcome, True)
+
+    entries = [line("", content.started_on, None, f"{kind} case opened.", lead, "")]
+    for n, visit in enumerate(content.visits, start=1):
+        moment = visit.on.astimezone()
+        entries.append(line(f"visit-{n}", moment.date(), moment.time(),
+                            _visit_event(visit), visit.who.strip(),
+                            _summary(visit.actions_arising)))
+    for n, meeting in enumerate(content.meetings, start=1):
+        moment = meeting.on.astimezone()
+        entries.append(line(f"meeting-{n}", moment.date(), moment.time(),
+                            f"{meeting.kind.label}: {_summary(meeting.decisions)}", lead,
+                            _next_meeting(meeting)))
+    assessment = content.assessment
+    if assessment.completed_on is not None:
+        entries.append(line("assessment", assessment.completed_on, None,
+                            f"Assessment completed ({kind}).", lead,
+                            "" if assessment.approved_on else "Awaiting approval."))
+    if assessment.approved_on is not None:
+        entries.append(line("assessment-approved", assessment.approved_on, None,
+                            f"Assessment approved ({kind}).", assessment.approved_by.strip(),
+                            ""))
+    if content.closed_on is not None:
+        entries.append(line("closed", content.closed_on, None, f"{kind} case closed.", lead,
+                            _summary(content.closure_reason)))
+    return entries
+
+
+def _visit_event(visit: Visit) -> str:
+    """The visit and, always, whether the child was seen and seen alone (and why not)."""
+    what = f"Visit: {_summary(visit.purpose)}" if visit.purpose.strip() else "Visit"
+    if visit.where.strip():
+        what += f" ({' '.join(visit.where.split())})"
+    if not visit.child_seen:
+        seen = "Child not seen."
+    elif visit.seen_alone:
+        seen = "Child seen alone."
+    else:
+        seen = f"Child seen, NOT seen alone: {_summary(visit.not_seen_alone_reason)}"
+    return f"{what.rstrip('.')}. {seen}"
+
+
+def _next_meeting(meeting: Meeting) -> str:
+    return f"Next meeting {day_text(meeting.next_date)}." if meeting.next_date else ""
 
 
 def _mark_word(kind: MarkType) -> str:

@@ -51,6 +51,7 @@ def create_demo_store(path: Path, clock: Clock = utc_now) -> Path:
         # Imported here: the demo's wording and story are only needed the one time a
         # demo store is made, and importing them at start-up would slow the launch.
         from sgdesk.services.demo_body_maps import add_demo_body_maps
+        from sgdesk.services.demo_casework import add_demo_casework
         from sgdesk.services.demo_chronology import add_demo_chronology
         from sgdesk.services.demo_records import add_demo_records
         from sgdesk.services.demo_referrals import add_demo_referrals
@@ -60,6 +61,7 @@ def create_demo_store(path: Path, clock: Clock = utc_now) -> Path:
         add_demo_body_maps(session, today)
         add_demo_referrals(session, today)
         add_demo_chronology(session, today)
+        add_demo_casework(session, today)
     finally:
         session.lock()
         session.store.close()

@@ -55,8 +55,10 @@ def from_jsonable(hint: Any, data: Any) -> Any:
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         return None if data is None else from_jsonable(args[0], data)
     if origin is tuple:
-        (item, *_rest) = typing.get_args(hint)
-        return tuple(from_jsonable(item, v) for v in data)
+        items = typing.get_args(hint)
+        if len(items) == 2 and items[1] is Ellipsis:
+            return tuple(from_jsonable(items[0], v) for v in data)
+        return tuple(from_jsonable(item, v) for item, v in zip(items, data, strict=True))
     if origin is dict:
         _key, item = typing.get_args(hint)
         return {k: from_jsonable(item, v) for k, v in data.items()}

@@ -288,6 +288,29 @@ MIGRATIONS: tuple[Migration, ...] = (
             *_append_only("referral_versions"),
         ),
     ),
+    Migration(
+        7,
+        "casework (Early Help, child in need, child protection) with its versions",
+        (
+            # The body holds the whole case (assessment, plan, visits, meetings);
+            # every change is a new version. The columns serve the pupil's list
+            # and the home view's clocks.
+            """CREATE TABLE cases (
+                id TEXT PRIMARY KEY,
+                version INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                pupil_id TEXT NOT NULL REFERENCES pupils (id),
+                family_id TEXT REFERENCES families (id),
+                started_on TEXT NOT NULL,
+                closed_on TEXT,
+                body TEXT NOT NULL
+            ) STRICT""",
+            "CREATE INDEX cases_by_pupil ON cases (pupil_id, started_on)",
+            "CREATE INDEX cases_open ON cases (started_on) WHERE closed_on IS NULL",
+            _VERSION_TABLE.format(name="case"),
+            *_append_only("case_versions"),
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

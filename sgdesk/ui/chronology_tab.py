@@ -63,7 +63,7 @@ PDF_NAME = "chronology.pdf"
 FAMILY_PDF_NAME = "family-chronology.pdf"
 #: What each line came from, one of them ("Concern", not "Concerns").
 KIND_NAMES = {"concern": "Concern", "dsl_decision": "DSL decision", "body_map": "Body map",
-              "referral": "Referral", "event": "Recorded event"}
+              "referral": "Referral", "case": "Casework", "event": "Recorded event"}
 
 
 
