@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sgdesk.services.casework import DueClock
 from sgdesk.services.concerns import HomeAction, HomeConcern, HomeLists
 from sgdesk.services.drafts import WaitingDraft
 from sgdesk.services.referrals import OverdueReferral
@@ -78,6 +79,14 @@ def draft_line(draft: WaitingDraft) -> str:
             f"{moment_text(draft.saved_at)}")
 
 
+def clock_line(due: DueClock) -> str:
+    """``Amy Example — Child in need (section 17): assessment due 12/02/2027`` (or
+    ``OVERDUE, was due …``): in words, not colour."""
+    when = (f"OVERDUE, was due {day_text(due.clock.due)}" if due.overdue
+            else f"due {day_text(due.clock.due)}")
+    return f"{due.pupil_name} — {due.kind.label}: {due.clock.name} {when}"
+
+
 class HomeSection(QWidget):
     """A heading, then either a list of lines that open what they are about (a
     concern, a referral) or a calm sentence saying there is nothing."""
@@ -126,6 +135,7 @@ class HomeView(QWidget):
     concern_chosen = Signal(str, str)
     referral_chosen = Signal(str, str)
     draft_chosen = Signal(object)
+    case_chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -146,15 +156,18 @@ class HomeView(QWidget):
                                            "Nothing is waiting for review.")
         self.overdue_referrals = HomeSection("Referral feedback overdue",
                                              "No referral is waiting on overdue feedback.")
+        self.case_clocks = HomeSection("Casework clocks due or overdue",
+                                       "No casework deadline is due in the next two weeks.")
         self.overdue_actions = HomeSection("Overdue actions", "No actions are overdue.")
         self.due_this_week = HomeSection("Actions due this week",
                                          "No actions are due in the next seven days.")
         self.recently_logged = HomeSection("Recently logged",
                                            "No concerns have been logged yet.")
         self.sections = (self.drafts, self.awaiting_review, self.overdue_referrals,
-                         self.overdue_actions, self.due_this_week, self.recently_logged)
+                         self.case_clocks, self.overdue_actions, self.due_this_week,
+                         self.recently_logged)
         #: What only the DSL and deputies see.
-        self.reviewer_sections = self.sections[1:5]
+        self.reviewer_sections = self.sections[1:6]
         body = QWidget()
         lists = QVBoxLayout(body)
         lists.setContentsMargins(0, 0, 8, 0)
@@ -196,6 +209,10 @@ class HomeView(QWidget):
         gives none to roles that do not make referrals)."""
         self.overdue_referrals.set_lines([(overdue_referral_line(r), r) for r in overdue])
 
+    def show_clocks(self, clocks: list[DueClock]) -> None:
+        """Casework deadlines (the service gives none to roles that do not hold cases)."""
+        self.case_clocks.set_lines([(clock_line(c), c) for c in clocks])
+
     def show_drafts(self, waiting: list[WaitingDraft]) -> None:
         """Forms left unsaved that can be picked up again (kinds with no way back
         from here are opened from where they belong, and not listed)."""
@@ -215,6 +232,8 @@ class HomeView(QWidget):
         chosen = item.data(Qt.ItemDataRole.UserRole)
         if isinstance(chosen, WaitingDraft):
             self.draft_chosen.emit(chosen)
+        elif isinstance(chosen, DueClock):
+            self.case_chosen.emit(chosen.pupil_id)
         elif isinstance(chosen, OverdueReferral):
             self.referral_chosen.emit(chosen.id, chosen.pupil_id)
         else:

@@ -41,13 +41,8 @@ from sgdesk.ui.pupil_profile import build_profile
 from sgdesk.ui.record_text import day_text
 from sgdesk.ui.worker import DbWorker
 
-PROFILE_TAB, CONCERNS_TAB, BODY_MAPS_TAB, CHRONOLOGY_TAB, REFERRALS_TAB = range(5)
+PROFILE_TAB, CONCERNS_TAB, BODY_MAPS_TAB, CHRONOLOGY_TAB, REFERRALS_TAB, CASEWORK_TAB = range(6)
 CONCERN_LIST_PDF_NAME = "concern-list.pdf"
-
-#: The tabs later capabilities fill, each with what will appear there.
-LATER_TABS = (
-    ("Casework", "Early Help and child-in-need casework for this pupil will appear here."),
-)
 
 @dataclass(frozen=True)
 class PupilFile:
@@ -129,13 +124,12 @@ class PupilRecordView(QWidget):
             BODY_MAPS_TAB: PupilTab(self._body_maps_tab),
             CHRONOLOGY_TAB: PupilTab(self._chronology_tab),
             REFERRALS_TAB: PupilTab(self._referrals_tab),
+            CASEWORK_TAB: PupilTab(self._casework_tab),
         }
         for index, title in ((BODY_MAPS_TAB, "Body maps"), (CHRONOLOGY_TAB, "Chronology"),
-                             (REFERRALS_TAB, "Referrals")):
+                             (REFERRALS_TAB, "Referrals"), (CASEWORK_TAB, "Casework")):
             self.tabs.addTab(self._pupil_tabs[index], title)
         self.tabs.currentChanged.connect(lambda _index: self._fill_pupil_tabs())
-        for title, sentence in LATER_TABS:
-            self.tabs.addTab(_later_tab(sentence), title)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
@@ -333,6 +327,11 @@ class PupilRecordView(QWidget):
 
         return self._connected(ReferralsTab(self._worker, self._live_session(), pupil_id))
 
+    def _casework_tab(self, pupil_id: str) -> QWidget:
+        from sgdesk.ui.casework_tab import CaseworkTab
+
+        return self._connected(CaseworkTab(self._worker, self._live_session(), pupil_id))
+
     def _live_session(self) -> Session:
         assert self._session is not None  # tabs are built only while a pupil is shown
         return self._session
@@ -469,13 +468,3 @@ class PupilTab(QWidget):
         self.pupil_id = pupil_id
         if pupil_id is not None:
             layout.addWidget(self._build(pupil_id))
-
-
-def _later_tab(sentence: str) -> QWidget:
-    tab = QWidget()
-    layout = QVBoxLayout(tab)
-    label = _plain("detail")
-    label.setText(sentence)
-    layout.addWidget(label)
-    layout.addStretch(1)
-    return tab

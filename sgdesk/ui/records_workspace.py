@@ -11,6 +11,7 @@ widget when the store locks.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sgdesk.services import concerns, drafts, pupils, referrals
+from sgdesk.services import casework, concerns, drafts, pupils, referrals
+from sgdesk.services.casework import DueClock
 from sgdesk.services.concerns import REVIEWER_ROLES, HomeLists
 from sgdesk.services.drafts import WaitingDraft
 from sgdesk.services.referrals import OverdueReferral
@@ -33,18 +35,32 @@ from sgdesk.ui.drafts import DraftableDialog
 from sgdesk.ui.error_text import describe
 from sgdesk.ui.home_view import HomeDetails, HomeView
 from sgdesk.ui.pupil_list_view import PupilListView
-from sgdesk.ui.pupil_record_view import CONCERNS_TAB, PupilRecordView, open_concern_dialog
+from sgdesk.ui.pupil_record_view import (
+    CASEWORK_TAB,
+    CONCERNS_TAB,
+    PupilRecordView,
+    open_concern_dialog,
+)
 from sgdesk.ui.search_view import SearchView
 from sgdesk.ui.worker import DbWorker
 
 
-def read_home_lists(
-        session: Session) -> tuple[HomeLists, list[OverdueReferral], list[WaitingDraft]]:
-    """Worker job: the home view's lists as of today (local time), overdue referral
-    feedback and the user's unsaved drafts included."""
+@dataclass(frozen=True)
+class HomeReading:
+    """Everything the home view lists, read in one worker job."""
+
+    lists: HomeLists
+    overdue_referrals: list[OverdueReferral]
+    drafts: list[WaitingDraft]
+    clocks: list[DueClock]
+
+
+def read_home(session: Session) -> HomeReading:
+    """Worker job: the home view's lists as of today (local time)."""
     today = session.db.clock().astimezone().date()
-    return (concerns.home_lists(session, today), referrals.overdue_feedback(session, today),
-            drafts.waiting_drafts(session))
+    return HomeReading(concerns.home_lists(session, today),
+                       referrals.overdue_feedback(session, today),
+                       drafts.waiting_drafts(session), casework.clocks_due(session, today))
 
 
 class RecordsWorkspace(QWidget):
@@ -107,6 +123,7 @@ class RecordsWorkspace(QWidget):
         self.home_view.concern_chosen.connect(self._open_home_concern)
         self.home_view.referral_chosen.connect(self._open_home_referral)
         self.home_view.draft_chosen.connect(self._open_draft)
+        self.home_view.case_chosen.connect(self._open_home_case)
         self.record_view.changed.connect(self.refresh)
         self.right.currentChanged.connect(self._set_actions_enabled)
         self._set_actions_enabled()
@@ -146,7 +163,7 @@ class RecordsWorkspace(QWidget):
         self._worker.run(lambda: pupils.list_pupils(session),
                          on_done=self._while_current(self.pupil_list.set_entries),
                          on_error=self._while_current(self._report))
-        self._worker.run(lambda: read_home_lists(session),
+        self._worker.run(lambda: read_home(session),
                          on_done=self._while_current(self._show_home),
                          on_error=self._while_current(self._report))
 
@@ -173,13 +190,12 @@ class RecordsWorkspace(QWidget):
 
         return call
 
-    def _show_home(
-            self, found: tuple[HomeLists, list[OverdueReferral], list[WaitingDraft]]) -> None:
+    def _show_home(self, found: HomeReading) -> None:
         if self._session is not None:
-            lists, overdue, waiting = found
-            self.home_view.show_lists(lists, self._session.user.role in REVIEWER_ROLES)
-            self.home_view.show_overdue_referrals(overdue)
-            self.home_view.show_drafts(waiting)
+            self.home_view.show_lists(found.lists, self._session.user.role in REVIEWER_ROLES)
+            self.home_view.show_overdue_referrals(found.overdue_referrals)
+            self.home_view.show_drafts(found.drafts)
+            self.home_view.show_clocks(found.clocks)
 
     def _report(self, exc: BaseException) -> None:
         self.problem.emit(describe(exc))
@@ -232,6 +248,9 @@ class RecordsWorkspace(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda _id: self._concern_changed())
         dialog.open()
+
+    def _open_home_case(self, pupil_id: str) -> None:
+        self.open_pupil(pupil_id, CASEWORK_TAB)
 
     def _open_draft(self, draft: WaitingDraft) -> None:
         """Open the form a kept draft belongs to; the form puts the draft back."""

@@ -11,11 +11,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget
 from pytestqt.qtbot import QtBot
 
+from sgdesk.models.casework import CaseContent, CaseKind
 from sgdesk.models.concerns import Action, Decision, Review
 from sgdesk.models.users import Role
-from sgdesk.services import concerns, drafts
+from sgdesk.services import casework, concerns, drafts
 from sgdesk.ui.dialogs.concern_form import ConcernFormDialog
 from sgdesk.ui.main_window import MainWindow
+from sgdesk.ui.pupil_record_view import CASEWORK_TAB
 from sgdesk.ui.search_view import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, HTML_ROLE, highlighted_html
 from tests.helpers import add_colleague, add_pupil, close, log_about, make_store
 from tests.ui.conftest import WindowFactory, shot, unlocked_on, wait_idle, widget_texts
@@ -161,3 +163,23 @@ def test_unsaved_work_kept_by_a_lock_is_listed_and_opens_with_its_text(
     form = next(d for d in window.findChildren(ConcernFormDialog) if d.isVisible())
     qtbot.waitUntil(lambda: "uncle shouts" in form.editors["facts"].toPlainText())
     form.reject()  # as a lock would: the draft stays
+
+
+def test_an_overdue_casework_clock_is_on_the_home_view_and_opens_the_case(
+    qtbot: QtBot, make_window: WindowFactory, store_path: Path
+) -> None:
+    session, _ = make_store(store_path)
+    amy = add_pupil(session, "Amy", "Example")
+    started = TODAY - timedelta(days=90)  # far more than 45 working days ago
+    casework.open_case(session, CaseContent(CaseKind.S17, amy.id, None, "Jo Bloggs",
+                                            "Priya Shah, practice supervisor", started))
+    close(session)
+    window = unlocked_on(qtbot, make_window, store_path)
+    home = window.home_view
+    (line,) = lines(home.case_clocks.list)
+    assert line.startswith("Amy Example — Child in need (section 17): ")
+    assert "OVERDUE, was due" in line
+    home.case_clocks.list.itemActivated.emit(home.case_clocks.list.item(0))
+    record = window.workspace.record_view
+    qtbot.waitUntil(lambda: record.isVisible() and record.pupil_id == amy.id)
+    assert record.tabs.currentIndex() == CASEWORK_TAB
