@@ -397,6 +397,14 @@ class CaseworkTab(QWidget):
         dialog.saved.connect(self._saved)
         dialog.open()
 
+    def show_case(self, case_id: str) -> None:
+        """Choose ``case_id`` in the list (once read, if it is not yet)."""
+        ids = [r.id for r in self._listing.records]
+        if case_id in ids:
+            self.table.selectRow(ids.index(case_id))
+        else:
+            self._select_after = case_id
+
     def _saved(self, case_id: str) -> None:
         self._select_after = case_id
         self.reload()

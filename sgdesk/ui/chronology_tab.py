@@ -223,9 +223,11 @@ class BodyMapViewDialog(QDialog):
 # -- the tab ---------------------------------------------------------------------------
 class ChronologyTab(QWidget):
     """A pupil's chronology (or their family's); :attr:`changed` after anything was
-    saved from here."""
+    saved from here; :attr:`case_chosen` (pupil id, case id) when a casework line is
+    opened, as cases are read and kept on the pupil's Casework tab."""
 
     changed = Signal()
+    case_chosen = Signal(str, str)
 
     def __init__(self, worker: DbWorker, session: Session, pupil_id: str,
                  parent: QWidget | None = None) -> None:
@@ -513,6 +515,9 @@ class ChronologyTab(QWidget):
 
             dialog = ReferralDialog(self._worker, self._session, source_id, self)
             dialog.saved.connect(self._saved)
+        elif kind == "case" and entry.pupil_id:
+            self.case_chosen.emit(entry.pupil_id, source_id)
+            return
         elif kind == "event" and self._can_write:
             from sgdesk.ui.dialogs.chronology_event_dialog import ChronologyEventDialog
 

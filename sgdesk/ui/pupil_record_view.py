@@ -119,6 +119,7 @@ class PupilRecordView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_profile_tab(), "Profile")
         self.tabs.addTab(self._build_concerns_tab(), "Concerns")
+        self._case_to_show: str | None = None
         #: Tabs built for one pupil when chosen, so opening a pupil stays one worker job.
         self._pupil_tabs = {
             BODY_MAPS_TAB: PupilTab(self._body_maps_tab),
@@ -320,17 +321,32 @@ class PupilRecordView(QWidget):
     def _chronology_tab(self, pupil_id: str) -> QWidget:
         from sgdesk.ui.chronology_tab import ChronologyTab
 
-        return self._connected(ChronologyTab(self._worker, self._live_session(), pupil_id))
+        tab = ChronologyTab(self._worker, self._live_session(), pupil_id)
+        tab.case_chosen.connect(self.open_case)
+        return self._connected(tab)
 
     def _referrals_tab(self, pupil_id: str) -> QWidget:
         from sgdesk.ui.referrals_tab import ReferralsTab
 
         return self._connected(ReferralsTab(self._worker, self._live_session(), pupil_id))
 
+    def open_case(self, pupil_id: str, case_id: str) -> None:
+        """Show a case on its pupil's Casework tab (a sibling's from a family line)."""
+        self.show_pupil(pupil_id, CASEWORK_TAB)
+        self._fill_pupil_tabs()
+        if pupil_id == self._pupil_tabs[CASEWORK_TAB].pupil_id:
+            self._pupil_tabs[CASEWORK_TAB].content().show_case(case_id)  # type: ignore[attr-defined]
+        else:  # the pupil is still being read: choose the case once the tab is built
+            self._case_to_show = case_id
+
     def _casework_tab(self, pupil_id: str) -> QWidget:
         from sgdesk.ui.casework_tab import CaseworkTab
 
-        return self._connected(CaseworkTab(self._worker, self._live_session(), pupil_id))
+        tab = CaseworkTab(self._worker, self._live_session(), pupil_id)
+        if self._case_to_show is not None:
+            tab.show_case(self._case_to_show)
+            self._case_to_show = None
+        return self._connected(tab)
 
     def _live_session(self) -> Session:
         assert self._session is not None  # tabs are built only while a pupil is shown
@@ -457,6 +473,10 @@ class PupilTab(QWidget):
         self.pupil_id: str | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+
+    def content(self) -> QWidget | None:
+        item = self.layout().itemAt(0)
+        return item.widget() if item is not None else None
 
     def show_pupil(self, pupil_id: str | None) -> None:
         if pupil_id == self.pupil_id:

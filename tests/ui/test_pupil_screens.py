@@ -12,15 +12,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
+from sgdesk.models.casework import CaseContent, CaseKind
 from sgdesk.models.concerns import ChildRole, InvolvedChild
 from sgdesk.models.pupils import KeyAdult, SendStatus
 from sgdesk.models.users import Role
-from sgdesk.services import body_maps, concerns, pupils
+from sgdesk.services import body_maps, casework, concerns, pupils
 from sgdesk.ui.body_maps_tab import BodyMapsTab
+from sgdesk.ui.casework_tab import CaseworkTab
 from sgdesk.ui.chronology_tab import ChronologyTab
 from sgdesk.ui.main_window import MainWindow
 from sgdesk.ui.pupil_record_view import (
     BODY_MAPS_TAB,
+    CASEWORK_TAB,
     CHRONOLOGY_TAB,
     CONCERNS_TAB,
     PROFILE_TAB,
@@ -281,3 +284,28 @@ def test_chronology_and_referrals_tabs_belong_to_the_open_pupil(
     qtbot.waitUntil(lambda: not record.findChildren(ChronologyTab))
     qtbot.waitUntil(lambda: [t.parent().pupil_id for t in record.findChildren(ReferralsTab)]
                     == [record.pupil_id])
+
+
+def test_a_casework_line_in_the_chronology_opens_the_case_on_the_casework_tab(
+    qtbot: QtBot, make_window: WindowFactory, store_path: Path
+) -> None:
+    make_register(store_path)
+    session = reopen(store_path)
+    amy_id = next(e.id for e in pupils.list_pupils(session) if "Amy" in e.sort_name)
+    case_id = casework.open_case(session, CaseContent(
+        CaseKind.EARLY_HELP, amy_id, None, "Jo Bloggs", "", date(2026, 9, 1)))
+    close(session)
+    window = unlocked_on(qtbot, make_window, store_path)
+    record = window.workspace.record_view
+    open_by_typing(qtbot, window, "Amy")
+    record.tabs.setCurrentIndex(CHRONOLOGY_TAB)
+    qtbot.waitUntil(lambda: len(record.findChildren(ChronologyTab)) == 1)
+    chronology = record.findChild(ChronologyTab)
+    qtbot.waitUntil(lambda: any(chronology.model.entry(r).source_kind == "case"
+                                for r in range(chronology.model.rowCount())))
+    row = next(r for r in range(chronology.model.rowCount())
+               if chronology.model.entry(r).source_kind == "case")
+    chronology.open_entry(row)
+    qtbot.waitUntil(lambda: record.tabs.currentIndex() == CASEWORK_TAB)
+    qtbot.waitUntil(lambda: any((t.selected() or None) and t.selected().id == case_id
+                                for t in record.findChildren(CaseworkTab)))
