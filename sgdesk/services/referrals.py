@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
-from sgdesk.models.adult_concerns import AdultConcern
+from sgdesk.models.adult_concerns import AdultConcern, AdultConcernKind
 from sgdesk.models.concerns import ConcernOnFile, validate_amendment_reason
 from sgdesk.models.errors import InvalidInput, PermissionDenied
 from sgdesk.models.pupils import Pupil
@@ -211,7 +211,10 @@ def start_referral(session: Session, kind: ReferralKind, *, pupil_id: str | None
         if adult_concern_id is None:
             raise InvalidInput("Choose the allegation on the register this referral is about.",
                                field="adult_concern_id")
-        get_adult_concern(session, adult_concern_id)  # it exists (and the role is checked)
+        register = get_adult_concern(session, adult_concern_id)  # the role is checked too
+        if register.current.content.kind is not AdultConcernKind.ALLEGATION:
+            raise InvalidInput("Only an allegation goes to the LADO; a low-level concern is "
+                               "kept and reviewed in school.", field="adult_concern_id")
     else:
         if pupil_id is None:
             raise InvalidInput("Choose the child this referral is about.", field="pupil_id")
@@ -358,6 +361,14 @@ def get_referral(session: Session, referral_id: str) -> ReferralRecord:
 def referrals_for_pupil(session: Session, pupil_id: str) -> list[ReferralRecord]:
     """The child's referrals, oldest first. LADO referrals are never on a pupil's file."""
     return _records(session, ReferralRepository(session.db).for_pupil(pupil_id))
+
+
+def referrals_for_adult_concern(session: Session, adult_concern_id: str
+                                ) -> list[ReferralRecord]:
+    """The LADO referrals about one allegation on the register, oldest first: the
+    DSL's alone, like the register they come from."""
+    _require_dsl_for_lado(session)
+    return _records(session, ReferralRepository(session.db).for_adult_concern(adult_concern_id))
 
 
 def overdue_feedback(session: Session, today: date) -> list[OverdueReferral]:

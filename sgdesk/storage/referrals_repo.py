@@ -102,6 +102,10 @@ class ReferralRepository:
         """The pupil's referrals, oldest first (LADO referrals have no pupil)."""
         return self._with_versions("r.pupil_id = ?", [pupil_id])
 
+    def for_adult_concern(self, adult_concern_id: str) -> list[StoredReferral]:
+        """The LADO referrals about one allegation on the register, oldest first."""
+        return self._with_versions("r.adult_concern_id = ?", [adult_concern_id])
+
     def awaiting_feedback(self, due_before: date) -> list[AwaitingFeedback]:
         """Sent referrals without feedback whose decision was due before ``due_before``."""
         rows = self._db.query(

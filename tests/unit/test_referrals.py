@@ -488,6 +488,10 @@ def test_a_lado_referral_is_the_dsls_alone_and_never_on_a_pupils_file(
     with pytest.raises(InvalidInput, match="kept off pupils' files"):
         start_referral(session, ReferralKind.LADO, pupil_id=amy.id,
                        adult_concern_id=allegation_id)
+    low_level = adult_concerns.record_adult_concern(session, replace(
+        allegation(), kind=AdultConcernKind.LOW_LEVEL, thresholds=()))
+    with pytest.raises(InvalidInput, match="Only an allegation goes to the LADO"):
+        start_referral(session, ReferralKind.LADO, adult_concern_id=low_level)
     lado = start_referral(session, ReferralKind.LADO, adult_concern_id=allegation_id)
     record = get_referral(session, lado)
     assert record.content.pupil_id is None and record.content.adult_concern_id == allegation_id

@@ -4,11 +4,17 @@ A list (filtered as you type, and by kind), a read-only detail pane with every
 saved version, and the patterns: adults with more than one low-level concern.
 It lives apart from every pupil's file; the services refuse anyone but the DSL,
 and this window then says so and shows nothing.
+
+An allegation goes to the LADO: "LADO referral…" opens the referral drafted for
+the chosen allegation (starting one if there is none yet), and "LADO tracking…"
+records how it was sent, the LADO's feedback and any chasing. The detail pane says
+where the referral has got to.
 """
 
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -40,12 +46,20 @@ from sgdesk.models.adult_concerns import (
     AdultConcernKind,
     filter_register,
 )
+from sgdesk.models.referrals import ReferralKind
 from sgdesk.models.working_days import ENGLAND, WorkingDayCalendar
-from sgdesk.services import adult_concerns
+from sgdesk.services import adult_concerns, referrals
 from sgdesk.services.adult_concerns import AdultConcernRecord, AdultConcernVersion
 from sgdesk.services.record_dates import day_text
+from sgdesk.services.referrals import ReferralRecord
 from sgdesk.services.session import Session
 from sgdesk.ui.dialogs.adult_concern_form import AdultConcernForm
+from sgdesk.ui.dialogs.referral_dialog import ReferralDialog
+from sgdesk.ui.dialogs.referral_tracking_dialog import (
+    ReferralTrackingDialog,
+    feedback_text,
+    sending_text,
+)
 from sgdesk.ui.error_text import describe
 from sgdesk.ui.form_helpers import ERROR_COLOUR, HINT_COLOUR, while_alive, wrapped_label
 from sgdesk.ui.text_table_model import TextTableModel
@@ -136,13 +150,37 @@ def _text(value: str) -> str:
     return html.escape(value).replace("\n", "<br>")
 
 
+def lado_html(record: AdultConcernRecord, lado: ReferralRecord | None, today: date) -> str:
+    """Where the allegation's LADO referral has got to: its state, sending, feedback."""
+    allegation = record.current.content.kind is AdultConcernKind.ALLEGATION
+    if lado is None:
+        return ("<p><b>LADO referral:</b> none drafted yet. Use LADO referral… to draft "
+                "one.</p>") if allegation else ""
+    sending = lado.tracking.sending
+    rows = [("LADO referral", "Final" if lado.state == "final" else "Draft, not finalised"),
+            ("Sent", "Not sent yet" if sending is None else
+             f"{sending_text(sending)} to {sending.recipient}"
+             + (f", reference {sending.reference}" if sending.reference else ""))]
+    if sending is not None:
+        rows.append(("Feedback", feedback_text(lado, today)))
+    parts = ["<table cellspacing='0' cellpadding='3'>"]
+    parts += [f"<tr><td valign='top'><b>{_text(label)}:</b></td><td>{_text(text)}</td></tr>"
+              for label, text in rows]
+    parts.append("</table>")
+    if sending is not None and record.current.content.lado_consulted_on is None:
+        parts.append("<p>Amend this record to note the LADO consultation: the date, the "
+                     "LADO's name and their advice.</p>")
+    return "".join(parts) + "<hr>"
+
+
 def detail_html(record: AdultConcernRecord, shown: AdultConcernVersion, today: date,
-                calendar: WorkingDayCalendar) -> str:
-    """One version of a record, then its history: who saved each version, when and why."""
+                calendar: WorkingDayCalendar, lado: ReferralRecord | None = None) -> str:
+    """One version of a record, where its LADO referral has got to, then its history:
+    who saved each version, when and why."""
     content = shown.content
     status = status_text(record.current.content, today, calendar)
     parts = [f"<h3>{_text(content.kind.label)} about {_text(content.adult_name)}</h3>",
-             f"<p><b>Status now:</b> {_text(status)}</p>"]
+             f"<p><b>Status now:</b> {_text(status)}</p>", lado_html(record, lado, today)]
     if shown is not record.current:
         parts.append(f"<p style='color:{ERROR_COLOUR}'>You are looking at version "
                      f"{shown.number}, not the current version "
@@ -165,6 +203,28 @@ def detail_html(record: AdultConcernRecord, shown: AdultConcernVersion, today: d
     return "".join(parts)
 
 
+@dataclass(frozen=True)
+class _Selected:
+    """A record read for the detail pane, with its LADO referrals (oldest first)."""
+
+    record: AdultConcernRecord
+    lado: list[ReferralRecord]
+
+
+def _read_selected(session: Session, record_id: str) -> _Selected:
+    return _Selected(adult_concerns.get_adult_concern(session, record_id),
+                     referrals.referrals_for_adult_concern(session, record_id))
+
+
+def _lado_referral_for(session: Session, record_id: str) -> str:
+    """Worker job: the allegation's LADO referral (the latest, if there are several), or
+    a new draft when it has none."""
+    found = referrals.referrals_for_adult_concern(session, record_id)
+    if found:
+        return found[-1].id
+    return referrals.start_referral(session, ReferralKind.LADO, adult_concern_id=record_id)
+
+
 class AdultRegisterDialog(QDialog):
     """Allegations and low-level concerns about adults: the DSL's register."""
 
@@ -175,6 +235,8 @@ class AdultRegisterDialog(QDialog):
         self._session = session
         self._all: list[AdultConcernEntry] = []
         self._record: AdultConcernRecord | None = None
+        self._lado: ReferralRecord | None = None
+        self._starting = False
         self._today = date.today()
         self._calendar: WorkingDayCalendar = ENGLAND  # until the register is read
         self.setWindowTitle("Allegations and low-level concerns about adults")
@@ -289,7 +351,13 @@ class AdultRegisterDialog(QDialog):
         self.allegation_button = QPushButton("Record an &allegation…")
         self.low_level_button = QPushButton("Record a &low-level concern…")
         self.amend_button = QPushButton("A&mend…")
-        for button in (self.allegation_button, self.low_level_button, self.amend_button):
+        self.lado_button = QPushButton("LA&DO referral…")
+        self.lado_button.setToolTip("Open the LADO referral for this allegation, or draft one")
+        self.lado_tracking_button = QPushButton("LADO &tracking…")
+        self.lado_tracking_button.setToolTip("How the LADO referral was sent, the LADO's "
+                                             "feedback and any chasing")
+        for button in (self.allegation_button, self.low_level_button, self.amend_button,
+                       self.lado_button, self.lado_tracking_button):
             row.addWidget(button)
         row.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -300,6 +368,8 @@ class AdultRegisterDialog(QDialog):
         self.low_level_button.clicked.connect(
             lambda: self._open_form(kind=AdultConcernKind.LOW_LEVEL))
         self.amend_button.clicked.connect(lambda: self._open_form(record=self._record))
+        self.lado_button.clicked.connect(self.open_lado_referral)
+        self.lado_tracking_button.clicked.connect(self.open_lado_tracking)
         return row
 
     # -- loading ------------------------------------------------------------------
@@ -338,6 +408,8 @@ class AdultRegisterDialog(QDialog):
         self.allegation_button.setEnabled(allowed)
         self.low_level_button.setEnabled(allowed)
         self.amend_button.setEnabled(allowed and self._record is not None)
+        self.lado_button.setEnabled(self._can_open_lado())
+        self.lado_tracking_button.setEnabled(allowed and self._lado is not None)
 
     # -- the list -----------------------------------------------------------------
     def _apply_filter(self, *_args: object, select_id: str = "") -> None:
@@ -377,12 +449,14 @@ class AdultRegisterDialog(QDialog):
         if entry is None:
             return
         session = self._session
-        self._worker.run(lambda: adult_concerns.get_adult_concern(session, entry.id),
+        self._worker.run(lambda: _read_selected(session, entry.id),
                          on_done=while_alive(self, self._show_record),
                          on_error=while_alive(self, self._refused))
 
-    def _show_record(self, record: AdultConcernRecord) -> None:
+    def _show_record(self, selected: _Selected) -> None:
+        record = selected.record
         self._record = record
+        self._lado = selected.lado[-1] if selected.lado else None
         self.version_box.blockSignals(True)
         self.version_box.clear()
         for version in reversed(record.versions):
@@ -401,10 +475,12 @@ class AdultRegisterDialog(QDialog):
             return
         number = self.version_box.currentData()
         shown = next((v for v in record.versions if v.number == number), record.current)
-        self.detail.setHtml(detail_html(record, shown, self._today, self._calendar))
+        self.detail.setHtml(detail_html(record, shown, self._today, self._calendar,
+                                        self._lado))
 
     def _clear_detail(self) -> None:
         self._record = None
+        self._lado = None
         self.version_box.clear()
         self.detail.clear()
         self._set_allowed(self._allowed)
@@ -422,6 +498,53 @@ class AdultRegisterDialog(QDialog):
                                 parent=self)
         form.saved.connect(self._saved)
         form.open()
+
+    # -- the LADO referral --------------------------------------------------------
+    def _can_open_lado(self) -> bool:
+        """An allegation goes to the LADO; a low-level concern does not (unless one was
+        referred before, which stays readable)."""
+        record = self._record
+        return (self._allowed and not self._starting and record is not None and
+                (record.current.content.kind is AdultConcernKind.ALLEGATION
+                 or self._lado is not None))
+
+    def open_lado_referral(self) -> None:
+        """Open the chosen allegation's LADO referral, drafting it first if it has none
+        (on the worker: the service checks the role and the allegation there)."""
+        record = self._record
+        if record is None or not self._can_open_lado():
+            return
+        self._set_starting(True)
+        session = self._session
+
+        def started(referral_id: str) -> None:
+            self._set_starting(False)
+            self._load_selected()
+            self._show_referral_dialog(ReferralDialog(self._worker, self._session,
+                                                      referral_id, parent=self))
+
+        def failed(exc: BaseException) -> None:
+            self._set_starting(False)
+            self._show_message(f"The LADO referral could not be opened. {describe(exc)}")
+
+        self._worker.run(lambda: _lado_referral_for(session, record.id),
+                         on_done=while_alive(self, started), on_error=while_alive(self, failed))
+
+    def open_lado_tracking(self) -> None:
+        """Sending, the LADO's feedback, chases and escalation for the LADO referral."""
+        if self._allowed and self._lado is not None:
+            self._show_referral_dialog(ReferralTrackingDialog(self._worker, self._session,
+                                                              self._lado.id, parent=self))
+
+    def _set_starting(self, starting: bool) -> None:
+        self._starting = starting
+        self._set_allowed(self._allowed)
+
+    def _show_referral_dialog(self, dialog: ReferralDialog | ReferralTrackingDialog) -> None:
+        """Open it over the register; each save there refreshes the detail pane."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda _id: self._load_selected())
+        dialog.open()
 
     def _saved(self, record_id: str) -> None:
         self.filter_edit.clear()

@@ -9,6 +9,11 @@ parents' capacity, who is alleged to have harmed, where the child is now,
 strengths, the child's wishes and feelings, previous involvement, consent, action
 taken, and how to reach the referrer.
 
+A LADO referral is about an adult, not a child: at the top, the allegation as the
+register of allegations holds it (read-only; the children are described in words,
+never linked to a pupil's file); no concerns to pick and no consent, and of the
+fields about the concern only the reason, the type of harm and the action taken.
+
 Beside the form, "Information still missing" updates as the DSL types. Finalising
 with gaps asks first and records that they were known. After finalising the form
 is read-only; "Amend…" opens it for an amendment with a reason. The form and the
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -43,6 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sgdesk.models.adult_concerns import AdultConcern
 from sgdesk.models.concerns import validate_amendment_reason
 from sgdesk.models.errors import InvalidInput
 from sgdesk.models.pupils import Pupil
@@ -64,7 +71,7 @@ from sgdesk.ui.form_helpers import (
 )
 from sgdesk.ui.pdf_output import print_pdf, save_pdf
 from sgdesk.ui.pupil_profile import ProfileGrid, agencies_note, key_adults_note
-from sgdesk.ui.record_text import day_text
+from sgdesk.ui.record_text import day_text, moment_text
 from sgdesk.ui.worker import DbWorker
 
 FORM_PDF_NAME = "referral-form.pdf"
@@ -72,6 +79,8 @@ LETTER_PDF_NAME = "referral-letter.pdf"
 SCH1_HINT = ("Data Protection Act 2018, Schedule 1, paragraph 18: sharing to keep a child "
              "safe without consent, where asking would put the child at risk.")
 REGISTER_NOTE = "From the pupil register — amend the register to change these."
+ALLEGATION_NOTE = ("From the register of allegations about adults — amend the record there "
+                   "to change these. Nothing in a LADO referral is on a pupil's file.")
 REASON = "reason_for_amending"
 
 
@@ -112,6 +121,27 @@ ACTION_FIELD = _Field("action_taken", "&Action already taken", 3,
 TEXT_FIELDS = (*REFERRER_FIELDS, *ABOUT_FIELDS, ACTION_FIELD)
 CONSENT_REASON = _Field("consent_reason", "Why consent was refused or not &sought", 2,
                         hint="For example, seeking it would put the child at risk.")
+#: A LADO referral is about an adult: of the fields about the concern it asks only
+#: these (worded for an allegation); the rest are about a child and stay hidden.
+LADO_FIELDS = {f.name: f for f in (
+    _Field("reason", "&Reason for the referral: the allegation and why it meets the harm "
+           "threshold", 5),
+    _Field("harm_type", "Type of &harm",
+           hint="For example physical, sexual or emotional harm, or behaviour that suggests "
+                "the adult may not be suitable to work with children."),
+    _Field("action_taken", "&Action already taken", 3,
+           hint="For example \"Adult not working with pupils while advice is sought\". When "
+                "the register records the action taken, the form prints that."),
+)}
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A stacked field on screen: the whole block, its caption and its hint."""
+
+    widget: QWidget
+    caption: QLabel
+    hint: QLabel
 
 STYLE = """
 QLabel#section_heading { font-size: 12pt; font-weight: 600; }
@@ -131,16 +161,24 @@ class _Opening:
     pupil: Pupil | None
     concerns: list[ConcernEntry]
     draft: dict[str, Any] | None
+    #: For a LADO referral: the allegation as it prints, and when the register was
+    #: read for it (None for a draft, which reads the register as it is now).
+    adult: AdultConcern | None = None
+    register_as_of: datetime | None = None
 
 
 def _read_referral(session: Session, referral_id: str) -> _Opening:
     """Worker job: the referral, the child's register entry, their concerns on file
-    (label-leak rule applied) and any unsaved draft of this form."""
+    (label-leak rule applied) and any unsaved draft of this form; for a LADO referral,
+    the allegation from the register as the form prints it."""
     record = referrals.get_referral(session, referral_id)
+    draft = drafts.load_draft(session, ReferralDialog.draft_kind, referral_id)
     pupil_id = record.content.pupil_id
-    return _Opening(record, pupils.get_pupil(session, pupil_id).pupil if pupil_id else None,
-                    concerns.concerns_on_file(session, pupil_id) if pupil_id else [],
-                    drafts.load_draft(session, ReferralDialog.draft_kind, referral_id))
+    if pupil_id is None:
+        pack = referrals.referral_pack(session, referral_id)
+        return _Opening(record, None, [], draft, pack.adult_concern, pack.register_as_of)
+    return _Opening(record, pupils.get_pupil(session, pupil_id).pupil,
+                    concerns.concerns_on_file(session, pupil_id), draft)
 
 
 def concern_text(entry: ConcernEntry) -> str:
@@ -184,6 +222,31 @@ def child_summary(pupil: Pupil) -> QWidget:
         ("Other agencies", f"{agencies}. {agencies_note(pupil)}" if agencies else
          agencies_note(pupil)),
     ], REGISTER_NOTE)
+    return page
+
+
+def allegation_summary(adult: AdultConcern, as_of: datetime | None) -> QWidget:
+    """The allegation a LADO referral is about, read-only, as the register holds it
+    (or held it when the referral was finalised); the children are described in
+    words there, never linked to a pupil's file."""
+    page = QFrame()
+    page.setObjectName("register")
+    grid = ProfileGrid(page)
+    grid.grid.setContentsMargins(10, 8, 10, 10)
+    works_as = adult.adult_capacity.label + (f", {adult.adult_position}"
+                                             if adult.adult_position else "")
+    note = ALLEGATION_NOTE if as_of is None else (
+        f"From the register of allegations about adults as it stood when the referral was "
+        f"finalised ({moment_text(as_of)}).")
+    grid.section("The allegation", [
+        ("Adult", adult.adult_name), ("Works here as", works_as),
+        ("When it happened", moment_text(adult.happened_at)),
+        ("Raised by", f"{adult.raised_by} ({adult.raised_by_role})"),
+        ("Where", adult.location), ("What happened", adult.what_happened),
+        ("Children involved", adult.children),
+        ("Harm threshold met", "; ".join(t.label for t in adult.thresholds)),
+        ("Action taken", adult.action_taken),
+    ], note)
     return page
 
 
@@ -248,11 +311,14 @@ class ReferralDialog(DraftForm):
         self._record: ReferralRecord | None = None
         self._pupil: Pupil | None = None
         self._amending = False
+        self._focus_before: QWidget | None = None
         self._initial: dict[str, Any] | None = None
         self._pending_draft: dict[str, Any] | None = None
         self.can_write = session.user.role in REVIEWER_ROLES
         #: Each field's editor by its ReferralContent name (plus the amendment reason).
         self.editors: dict[str, QWidget] = {}
+        #: The stacked fields by name, so a LADO referral can hide or reword them.
+        self.blocks: dict[str, _Block] = {}
         self._errors: dict[str, QLabel] = {}
         self.setWindowTitle("Referral")
         self.setStyleSheet(STYLE)
@@ -280,6 +346,11 @@ class ReferralDialog(DraftForm):
     @property
     def working(self) -> bool:
         return self.busy.active
+
+    @property
+    def is_lado(self) -> bool:
+        """About an allegation against an adult, from the register: no child, no concerns."""
+        return self._record is not None and not self._record.content.kind.about_a_pupil
 
     # -- building -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -318,27 +389,38 @@ class ReferralDialog(DraftForm):
         outer.addWidget(self.busy)
         outer.addLayout(self._build_buttons())
 
-    def _heading(self, text: str) -> None:
+    def _heading(self, text: str, into: QVBoxLayout | None = None) -> QLabel:
         label = wrapped_label(text)
         label.setObjectName("section_heading")
-        self.column.addWidget(label)
+        (into or self.column).addWidget(label)
+        return label
+
+    def _part(self) -> tuple[QWidget, QVBoxLayout]:
+        """A block of the form that a LADO referral hides as a whole."""
+        part = QWidget()
+        box = QVBoxLayout(part)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(self.column.spacing())
+        self.column.addWidget(part)
+        return part, box
 
     def _build_body(self) -> None:
         self.summary_holder = QVBoxLayout()
         self.column.addLayout(self.summary_holder)
 
-        self._heading("Concerns this referral draws on")
-        self.column.addWidget(wrapped_label(
+        self.concerns_part, box = self._part()
+        self._heading("Concerns this referral draws on", box)
+        box.addWidget(wrapped_label(
             "Tick each concern to include (Space ticks). Each one's facts, the child's words, "
             "what others reported and opinion print as separate sections.", HINT_COLOUR))
         self.picker = ConcernPicker()
         self.no_concerns = wrapped_label("No concerns are on this pupil's file.", HINT_COLOUR)
         self.no_concerns.hide()
-        self.column.addWidget(self.picker)
-        self.column.addWidget(self.no_concerns)
+        box.addWidget(self.picker)
+        box.addWidget(self.no_concerns)
         self.picker.itemChanged.connect(lambda _item: self._changed("concern_ids"))
         self.editors["concern_ids"] = self.picker
-        self._add_error("concern_ids")
+        box.addWidget(self._error_label("concern_ids"))
 
         self._heading("The referrer")
         grid = QGridLayout()
@@ -347,11 +429,12 @@ class ReferralDialog(DraftForm):
             self._grid_field(grid, field)
         self.column.addLayout(grid)
 
-        self._heading("About the concern")
+        self.about_heading = self._heading("About the concern")
         for field in ABOUT_FIELDS:
             self._stacked_field(field)
 
-        self._heading("Parents and consent")
+        self.consent_part, box = self._part()
+        self._heading("Parents and consent", box)
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
         self.parents_aware = QComboBox()
@@ -364,16 +447,16 @@ class ReferralDialog(DraftForm):
         for consent in Consent:
             self.consent.addItem(consent.label, consent)
         self._grid_widget(grid, "consent", "Co&nsent:", self.consent)
-        self.column.addLayout(grid)
-        self._stacked_field(CONSENT_REASON)
+        box.addLayout(grid)
+        self._stacked_field(CONSENT_REASON, box)
         self.sch1 = QCheckBox("Shared &without consent under Sch.1 para 18")
         self.sch1.setAccessibleName("Shared without consent under the Data Protection Act "
                                     "2018, Schedule 1, paragraph 18")
         self.sch1.setAccessibleDescription(SCH1_HINT)
         self.editors["sharing_without_consent_sch1_para18"] = self.sch1
-        self.column.addWidget(self.sch1)
-        self.column.addWidget(wrapped_label(SCH1_HINT, HINT_COLOUR))
-        self._add_error("sharing_without_consent_sch1_para18")
+        box.addWidget(self.sch1)
+        box.addWidget(wrapped_label(SCH1_HINT, HINT_COLOUR))
+        box.addWidget(self._error_label("sharing_without_consent_sch1_para18"))
         self.parents_aware.currentIndexChanged.connect(lambda _i: self._changed("parents_aware"))
         self.consent.currentIndexChanged.connect(lambda _i: self._changed("consent"))
         self.sch1.toggled.connect(lambda _on: self._changed(
@@ -485,9 +568,6 @@ class ReferralDialog(DraftForm):
         self._errors[name] = error
         return error
 
-    def _add_error(self, name: str) -> None:
-        self.column.addWidget(self._error_label(name))
-
     def _grid_field(self, grid: QGridLayout, field: _Field) -> None:
         self._grid_widget(grid, field.name, field.label + ":", self._editor(field), field.hint)
 
@@ -508,18 +588,24 @@ class ReferralDialog(DraftForm):
             grid.addWidget(wrapped_label(hint, HINT_COLOUR), row + 1, 1)
         grid.addWidget(self._error_label(name), row + 2, 1)
 
-    def _stacked_field(self, field: _Field) -> None:
-        """Caption over the field, then its hint, the field and its error."""
+    def _stacked_field(self, field: _Field, into: QVBoxLayout | None = None) -> None:
+        """Caption over the field, then its hint, the field and its error, as one block
+        (:attr:`blocks`) that a LADO referral may hide or word differently."""
         editor = self._editor(field)
+        block = QWidget()
+        box = QVBoxLayout(block)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(self.column.spacing())
         caption = QLabel(field.label)
         caption.setWordWrap(True)
         caption.setBuddy(editor)
         caption.setStyleSheet("font-weight: 600;")
-        self.column.addWidget(caption)
-        if field.hint:
-            self.column.addWidget(wrapped_label(field.hint, HINT_COLOUR))
-        self.column.addWidget(editor)
-        self._add_error(field.name)
+        hint = wrapped_label(field.hint, HINT_COLOUR)
+        hint.setVisible(bool(field.hint))
+        for widget in (caption, hint, editor, self._error_label(field.name)):
+            box.addWidget(widget)
+        (into or self.column).addWidget(block)
+        self.blocks[field.name] = _Block(block, caption, hint)
 
     # -- opening ----------------------------------------------------------------------------
     def _open(self) -> None:
@@ -533,16 +619,39 @@ class ReferralDialog(DraftForm):
         self._pupil = opening.pupil
         if opening.pupil is not None:
             self.summary_holder.addWidget(child_summary(opening.pupil))
+        if opening.adult is not None:
+            self.summary_holder.addWidget(allegation_summary(opening.adult,
+                                                             opening.register_as_of))
         self.picker.set_concerns(opening.concerns, opening.record.content.concern_ids)
         self.picker.setVisible(bool(opening.concerns))
         self.no_concerns.setVisible(not opening.concerns)
         self._show_record(opening.record)
+        if self.is_lado:
+            self._fit_to_allegation()
         self._set_working(None)
         draft = self._pending_draft or opening.draft
         self._pending_draft = None
         if draft is not None and self.can_write:
             self._apply_draft(draft)
-        self.picker.setFocus(Qt.FocusReason.OtherFocusReason)
+        first = self.editors["reason"] if self.is_lado else self.picker
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _fit_to_allegation(self) -> None:
+        """A LADO referral asks nothing about a child: no concerns to pick, no consent,
+        and of the fields about the concern only those an allegation needs."""
+        self.concerns_part.hide()
+        self.consent_part.hide()
+        self.about_heading.setText("About the allegation")
+        for name, block in self.blocks.items():
+            if name in LADO_FIELDS:
+                field = LADO_FIELDS[name]
+                block.caption.setText(field.label)
+                block.hint.setText(field.hint)
+                block.hint.setVisible(bool(field.hint))
+                self.editors[name].setAccessibleName(field.label.replace("&", ""))
+                self.editors[name].setAccessibleDescription(field.hint)
+            else:
+                block.widget.hide()
 
     def _open_failed(self, exc: BaseException) -> None:
         self._set_working(None)
@@ -602,6 +711,10 @@ class ReferralDialog(DraftForm):
         elif self.is_final:
             intro = ("This referral is final and cannot be edited. Print or save the form "
                      "and letter here; use Amend… to correct it, with a reason.")
+        elif self.is_lado:
+            intro = ("A draft referral to the LADO about an allegation on the register. Say "
+                     "why it meets the harm threshold and what has been done. Ctrl+S saves the "
+                     "draft; finalise it when it is ready to send.")
         else:
             intro = ("A draft, drawn from the record. Choose the concerns it draws on, then "
                      "fill in what only you can say. Ctrl+S saves the draft; finalise it "
@@ -651,7 +764,8 @@ class ReferralDialog(DraftForm):
         self.missing_list.setText("\n".join(f"• {m}" for m in missing) if missing else
                                   "Nothing is missing.")
         self.missing_hint.setText(
-            "What a social worker would have to call back about"
+            f"What {'the LADO' if self.is_lado else 'a social worker'} would have to call "
+            "back about"
             + (". The final version records what was missing when it was finalised."
                if self.is_final else ": fill it in before you finalise."
                if self.can_write else "."))
@@ -882,13 +996,20 @@ class ReferralDialog(DraftForm):
         self.message.setVisible(bool(text))
 
     def _set_working(self, text: str | None) -> None:
+        """While the worker saves or prints, nothing can be typed or pressed; the
+        keyboard focus comes back where it was (disabling the form drops it)."""
         if text is None:
             self.busy.stop()
         else:
+            self._focus_before = self.focusWidget()
             self.busy.start(text)
         self.body.setEnabled(text is None)
         for button in self.buttons:
             button.setEnabled(text is None)
+        if text is None and self._focus_before is not None:
+            if self._focus_before.isVisible():
+                self._focus_before.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._focus_before = None
 
     # -- closing ----------------------------------------------------------------------------
     discard_question = ("Discard your changes?",

@@ -241,7 +241,8 @@ class ReferralTrackingDialog(QDialog):
         self.sent_at.setAccessibleName("Date and time sent")
         self.recipient = self.sending_form.add_field(
             "recipient", "Sent &to:", QLineEdit(),
-            hint="The team or person, e.g. \"Front door (MASH), duty social worker\".")
+            hint="The team or person, e.g. \"Front door (MASH), duty social worker\" or "
+                 "\"LADO, duty officer\".")
         self.reference = self.sending_form.add_field("reference", "&Reference number:",
                                                      QLineEdit())
         for name, editor in (("method", self.method), ("recipient", self.recipient),
