@@ -202,7 +202,13 @@ class Meeting:
 @dataclass(frozen=True)
 class CaseContent:
     """Everything a case holds. Each change to it is saved as a new version with a
-    reason, so nothing written is lost."""
+    reason, so nothing written is lost.
+
+    A school may decide it lacks the time, skills or training to act as lead
+    practitioner for an Early Help or child-in-need case: ``lead_declined`` records
+    that decision and ``lead_declined_reason`` its reasons (``lead_practitioner``
+    then names who leads instead). A section 47 case is always led by a social
+    worker, so there is nothing to decline."""
 
     kind: CaseKind
     pupil_id: str
@@ -217,6 +223,8 @@ class CaseContent:
     meetings: tuple[Meeting, ...] = ()
     closed_on: date | None = None
     closure_reason: str = ""
+    lead_declined: bool = False
+    lead_declined_reason: str = ""
 
     @property
     def is_open(self) -> bool:
@@ -232,6 +240,7 @@ class CaseContent:
             found.append(("pupil_id", "Choose the child the case is about."))
         if not self.lead_practitioner.strip():
             found.append(("lead_practitioner", "Say who the lead practitioner is."))
+        found.extend(self._lead_declined_problems())
         if self.started_on > today:
             found.append(("started_on", "A case cannot start in the future."))
         found.extend(self._assessment_problems(today))
@@ -257,6 +266,18 @@ class CaseContent:
             name, message = problems[0]
             raise InvalidInput(message, field=name)
         return self
+
+    def _lead_declined_problems(self) -> list[tuple[str, str]]:
+        if self.lead_declined and self.kind is CaseKind.S47:
+            return [("lead_declined", "A social worker always leads a section 47 case, so "
+                                      "the school has no lead to decline.")]
+        if self.lead_declined and not self.lead_declined_reason.strip():
+            return [("lead_declined_reason", "Give the reasons the school cannot act as "
+                                             "lead practitioner.")]
+        if self.lead_declined_reason.strip() and not self.lead_declined:
+            return [("lead_declined", "Reasons are given only when the school has decided "
+                                      "it cannot act as lead practitioner.")]
+        return []
 
     def _assessment_problems(self, today: date) -> list[tuple[str, str]]:
         assessment = self.assessment

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from html import escape
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
+    QMenu,
     QPushButton,
     QTableView,
     QTextBrowser,
@@ -38,6 +41,7 @@ from sgdesk.services.school_calendar import working_calendar
 from sgdesk.services.session import Session
 from sgdesk.ui.dialogs.case_dialogs import (
     AssessmentDialog,
+    CaseItemForm,
     CloseCaseDialog,
     MeetingDialog,
     OpenCaseDialog,
@@ -58,7 +62,10 @@ from sgdesk.ui.pdf_output import print_pdf, save_pdf
 from sgdesk.ui.text_table_model import TextTableModel
 from sgdesk.ui.worker import DbWorker
 
-PDF_NAME = "case-notes.pdf"
+#: What the tab prints: (which print, what it is called, its suggested file name).
+PRINTS = (("notes", "Case notes", "case-notes.pdf"),
+          ("assessment", "Assessment", "assessment.pdf"),
+          ("plan", "Plan", "plan.pdf"))
 ACTION_STATUS = {ActionStatus.OPEN: "Open", ActionStatus.DONE: "Done",
                  ActionStatus.CANCELLED: "No longer needed"}
 
@@ -118,6 +125,41 @@ class CaseListModel(TextTableModel[CaseRecord]):
                 status_text(case))
 
 
+@dataclass(frozen=True)
+class CaseEntry:
+    """A visit or meeting as the tab lists it: which list of the case it is in,
+    and its place there (what an amendment replaces)."""
+
+    kind: str  # "visit" or "meeting"
+    index: int
+    on: datetime
+    what: str
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.kind}-{self.index}"
+
+
+def case_entries(case: CaseContent) -> list[CaseEntry]:
+    """The case's visits and meetings together, newest first."""
+    visits = [CaseEntry("visit", i, v.on, " · ".join(p for p in (v.purpose, v.who, v.where) if p))
+              for i, v in enumerate(case.visits)]
+    meetings = [CaseEntry("meeting", i, m.on, m.kind.label) for i, m in enumerate(case.meetings)]
+    return sorted(visits + meetings, key=lambda e: e.on, reverse=True)
+
+
+class CaseEntryModel(TextTableModel[CaseEntry]):
+    """The chosen case's visits and meetings, one line each."""
+
+    HEADERS = ("When", "Visit or meeting", "About")
+
+    def headers(self) -> tuple[str, ...]:
+        return self.HEADERS
+
+    def cells(self, row: CaseEntry) -> tuple[str, ...]:
+        return (moment_text(row.on), row.kind.capitalize(), row.what)
+
+
 # -- the summary -------------------------------------------------------------------------
 def _para(text: str) -> str:
     """Typed text, its line breaks kept; "None recorded" when empty."""
@@ -166,14 +208,15 @@ def case_html(record: CaseRecord) -> str:
         parts.append("<p>No actions yet.</p>")
 
     parts.append("<h3>Visits and conversations</h3>")
-    for visit in sorted(case.visits, key=lambda v: v.on, reverse=True):
+    for index, visit in sorted(enumerate(case.visits), key=lambda v: v[1].on, reverse=True):
         if not visit.child_seen:
             seen = "Child not seen"
         elif visit.seen_alone:
             seen = "Child seen alone"
         else:
             seen = f"<b>Child NOT seen alone: {escape(visit.not_seen_alone_reason)}</b>"
-        parts.append(f"<p><b>{moment_text(visit.on)}</b> · {escape(visit.who)}"
+        parts.append(f"<p><a name='visit-{index}'></a><b>{moment_text(visit.on)}</b> · "
+                     f"{escape(visit.who)}"
                      f"{' · ' + escape(visit.where) if visit.where else ''}<br>{seen}</p>")
         parts.append(_table([("Purpose", visit.purpose), ("The child's words", visit.child_words),
                              ("Observations", visit.observations),
@@ -182,8 +225,10 @@ def case_html(record: CaseRecord) -> str:
         parts.append("<p>No visits recorded yet.</p>")
 
     parts.append("<h3>Meetings</h3>")
-    for meeting in sorted(case.meetings, key=lambda m: m.on, reverse=True):
-        parts.append(f"<p><b>{moment_text(meeting.on)} · {escape(meeting.kind.label)}</b></p>")
+    for index, meeting in sorted(enumerate(case.meetings), key=lambda m: m[1].on,
+                                 reverse=True):
+        parts.append(f"<p><a name='meeting-{index}'></a><b>{moment_text(meeting.on)} · "
+                     f"{escape(meeting.kind.label)}</b></p>")
         parts.append(_table([("Attendees", meeting.attendees), ("Apologies", meeting.apologies),
                              ("Decisions", meeting.decisions),
                              ("Next meeting", day_text(meeting.next_date))]))
@@ -261,6 +306,7 @@ class CaseworkTab(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.heading)
         column.addWidget(self.clocks)
+        column.addWidget(self._build_entries())
         column.addWidget(self.summary, 1)
         layout.addWidget(details, 1)
         layout.addLayout(self._build_buttons())
@@ -270,6 +316,49 @@ class CaseworkTab(QWidget):
         self._show_chosen()
         self.reload()
 
+    def _build_entries(self) -> QWidget:
+        """The chosen case's visits and meetings, to pick one to read or correct."""
+        self.entry_model = CaseEntryModel()
+        self.entries = QTableView()
+        self.entries.setModel(self.entry_model)
+        self.entries.setAccessibleName("Visits and meetings on this case, newest first")
+        self.entries.verticalHeader().hide()
+        self.entries.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.entries.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.entries.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.entries.setTabKeyNavigation(False)
+        header = self.entries.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.entries.setMaximumHeight(self.entries.fontMetrics().lineSpacing() * 7)
+        self.entries.setToolTip("Enter amends the chosen visit or meeting")
+        caption = QLabel("Visits and meetin&gs, newest first:")
+        caption.setBuddy(self.entries)
+        self.amend_visit_button = QPushButton("Amend v&isit…")
+        self.amend_meeting_button = QPushButton("Amend mee&ting…")
+        self.amend_visit_button.clicked.connect(lambda: self.amend(VisitDialog))
+        self.amend_meeting_button.clicked.connect(lambda: self.amend(MeetingDialog))
+        self.entries.activated.connect(lambda _index: self.amend(
+            VisitDialog if self._entry_kind() == "visit" else MeetingDialog))
+        self.entries.selectionModel().currentRowChanged.connect(
+            lambda _now, _before: self._entry_chosen())
+        side = QVBoxLayout()
+        for button in (self.amend_visit_button, self.amend_meeting_button):
+            button.setAutoDefault(False)
+            button.setVisible(self.can_record)
+            side.addWidget(button)
+        side.addStretch(1)
+        line = QHBoxLayout()
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.entries, 1)
+        line.addLayout(side)
+        self.entries_box = QWidget()
+        box = QVBoxLayout(self.entries_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(caption)
+        box.addLayout(line)
+        return self.entries_box
+
     def _build_buttons(self) -> QVBoxLayout:
         self.open_case_button = QPushButton("O&pen a case…")
         self.visit_button = QPushButton("Record a &visit…")
@@ -277,8 +366,8 @@ class CaseworkTab(QWidget):
         self.assessment_button = QPushButton("Edit &assessment…")
         self.plan_button = QPushButton("Edit p&lan…")
         self.close_button = QPushButton("Cl&ose case…")
-        self.print_button = QPushButton("P&rint case notes…")
-        self.save_button = QPushButton("Save case notes as P&DF…")
+        self.print_button = QPushButton("P&rint…")
+        self.save_button = QPushButton("Save as P&DF…")
         self.edit_buttons: dict[QPushButton, type[CaseForm]] = {
             self.visit_button: VisitDialog, self.meeting_button: MeetingDialog,
             self.assessment_button: AssessmentDialog, self.plan_button: PlanDialog,
@@ -286,9 +375,10 @@ class CaseworkTab(QWidget):
         self.open_case_button.clicked.connect(self.open_case)
         for button, form in self.edit_buttons.items():
             button.clicked.connect(lambda _checked=False, f=form: self.edit(f))
-        self.print_button.clicked.connect(lambda: self._pdf(lambda data: print_pdf(self, data)))
-        self.save_button.clicked.connect(lambda: self._pdf(lambda data: save_pdf(self, data,
-                                                                                 PDF_NAME)))
+        self.print_actions = self._pdf_menu(self.print_button, "Print the {}…",
+                                            lambda data, _name: print_pdf(self, data))
+        self.save_actions = self._pdf_menu(self.save_button, "Save the {} as PDF…",
+                                           lambda data, name: save_pdf(self, data, name))
         rows = QVBoxLayout()
         for group in ((self.open_case_button, *self.edit_buttons),
                       (self.print_button, self.save_button)):
@@ -302,6 +392,18 @@ class CaseworkTab(QWidget):
             rows.addLayout(line)
         return rows
 
+    def _pdf_menu(self, button: QPushButton, words: str,
+                  deliver: Callable[[bytes, str], object]) -> dict[str, QAction]:
+        """A menu on ``button`` with one entry per print, by :data:`PRINTS` key."""
+        menu = QMenu(button)
+        actions: dict[str, QAction] = {}
+        for which, label, _file_name in PRINTS:
+            action = menu.addAction(words.format(label.lower()))
+            action.triggered.connect(lambda _checked=False, w=which: self._pdf(w, deliver))
+            actions[which] = action
+        button.setMenu(menu)
+        return actions
+
     @property
     def records(self) -> list[CaseRecord]:
         """The cases as listed, newest first."""
@@ -309,6 +411,14 @@ class CaseworkTab(QWidget):
 
     def selected(self) -> CaseRecord | None:
         return self.model.entry(self.table.currentIndex().row())
+
+    def chosen_entry(self) -> CaseEntry | None:
+        """The visit or meeting chosen in the list under the header."""
+        return self.entry_model.entry(self.entries.currentIndex().row())
+
+    def _entry_kind(self) -> str:
+        entry = self.chosen_entry()
+        return entry.kind if entry else ""
 
     # -- reading ------------------------------------------------------------------------
     def reload(self) -> None:
@@ -352,17 +462,42 @@ class CaseworkTab(QWidget):
             self.heading.setText(
                 f"{case.kind.label}{family} — {status_text(case).lower()}, started "
                 f"{day_text(case.started_on)}. Lead practitioner: {case.lead_practitioner}"
-                + (f"; supervisor: {case.supervisor}" if case.supervisor else "") + ".")
+                + (f"; supervisor: {case.supervisor}" if case.supervisor else "") + "."
+                + (f"\nThe school decided it cannot act as lead practitioner: "
+                   f"{case.lead_declined_reason}" if case.lead_declined else ""))
             self.clocks.setText(self.clock_lines(record))
             overdue = any(c.overdue(self._listing.today) for c in record.clocks)
             self.clocks.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: 600;"
                                       if overdue else "")
             self.summary.setHtml(case_html(record))
+        self._show_entries(record)
         open_case = record is not None and record.current.is_open
         for button in self.edit_buttons:
             button.setEnabled(open_case)
         for button in (self.print_button, self.save_button):
             button.setEnabled(record is not None)
+
+    def _show_entries(self, record: CaseRecord | None) -> None:
+        """List the case's visits and meetings, keeping the one chosen if it is still there."""
+        before = self.chosen_entry()
+        entries = case_entries(record.current) if record else []
+        self.entry_model.set_rows(entries)
+        self.entries_box.setVisible(bool(entries))
+        keys = [(e.kind, e.index) for e in entries]
+        if before is not None and (before.kind, before.index) in keys:
+            self.entries.selectionModel().setCurrentIndex(
+                self.entry_model.index(keys.index((before.kind, before.index)), 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+        self._entry_chosen()
+
+    def _entry_chosen(self) -> None:
+        """Enable the amend button that fits, and bring the entry into view below."""
+        entry = self.chosen_entry()
+        self.amend_visit_button.setEnabled(entry is not None and entry.kind == "visit")
+        self.amend_meeting_button.setEnabled(entry is not None and entry.kind == "meeting")
+        if entry is not None:
+            self.summary.scrollToAnchor(entry.anchor)
 
     def clock_lines(self, record: CaseRecord) -> str:
         """The chosen case's clocks, one a line ("No clocks running" when none)."""
@@ -391,6 +526,17 @@ class CaseworkTab(QWidget):
         self._show_dialog(dialog)
         return dialog
 
+    def amend(self, form: type[CaseItemForm]) -> CaseItemForm | None:
+        """Open ``form`` (a visit's or a meeting's) filled in with the chosen one, to
+        correct it. A closed case's record can still be corrected."""
+        record, entry = self.selected(), self.chosen_entry()
+        if record is None or entry is None or not self.can_record \
+                or entry.kind != form.form_name:
+            return None
+        dialog = form(self._worker, self._session, record.id, item=entry.index, parent=self)
+        self._show_dialog(dialog)
+        return dialog
+
     def _show_dialog(self, dialog: CaseForm) -> None:
         """Open without blocking (never ``exec``), so a lock can close it."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -411,10 +557,14 @@ class CaseworkTab(QWidget):
         self.changed.emit()
 
     # -- printing -----------------------------------------------------------------------
-    def _pdf(self, deliver: Callable[[bytes], object]) -> None:
-        """Build the chosen case's notes on the worker, then print or save them."""
-        from sgdesk.services.pdf.case_report import case_notes_pdf
+    def _pdf(self, which: str, deliver: Callable[[bytes, str], object]) -> None:
+        """Build one of :data:`PRINTS` for the chosen case on the worker, then print
+        or save it."""
+        from sgdesk.services.pdf import case_report
 
+        build = {"notes": case_report.case_notes_pdf, "assessment": case_report.assessment_pdf,
+                 "plan": case_report.plan_pdf}[which]
+        label, file_name = next((label, name) for key, label, name in PRINTS if key == which)
         record = self.selected()
         if record is None:
             return
@@ -422,16 +572,16 @@ class CaseworkTab(QWidget):
 
         def done(data: bytes) -> None:
             self._pdf_finished()
-            deliver(data)
+            deliver(data, file_name)
 
         def failed(exc: BaseException) -> None:
             self._pdf_finished()
-            warn(self, "Case notes", exc)
+            warn(self, label, exc)
 
         for button in (self.print_button, self.save_button):
             button.setEnabled(False)
-        self.busy.start("Preparing the case notes…")
-        self._worker.run(lambda: case_notes_pdf(session, case_id),
+        self.busy.start(f"Preparing the {label.lower()}…")
+        self._worker.run(lambda: build(session, case_id),
                          on_done=while_alive(self, done), on_error=while_alive(self, failed))
 
     def _pdf_finished(self) -> None:

@@ -1,19 +1,30 @@
 """The Casework tab: opening a case and recording a visit by keyboard, the reason a
 child was not seen alone asked for under its field, clocks said in words in the
-header, the plan's actions and the closure, a SENDCO reading only, and the case
-notes saved as a PDF."""
+header, the plan's actions and the closure, a SENDCO reading only, correcting an
+earlier visit or meeting with a reason, and the case notes, the assessment and the
+plan saved as PDFs under names that name nobody."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QCheckBox
 from pytestqt.qtbot import QtBot
 
-from sgdesk.models.casework import CaseContent, CaseKind, MeetingKind
+from sgdesk.models.casework import (
+    CaseContent,
+    CaseKind,
+    Meeting,
+    MeetingKind,
+    Plan,
+    PlanAction,
+    Visit,
+)
 from sgdesk.models.pupils import Pupil
 from sgdesk.models.users import Role
 from sgdesk.models.working_days import add_working_days
@@ -21,6 +32,7 @@ from sgdesk.services import casework, drafts, users
 from sgdesk.services.record_dates import day_text
 from sgdesk.services.school_calendar import working_calendar
 from sgdesk.services.session import Session
+from sgdesk.ui import pdf_output
 from sgdesk.ui.casework_tab import CaseworkTab
 from sgdesk.ui.dialogs.case_dialogs import (
     AssessmentDialog,
@@ -31,7 +43,6 @@ from sgdesk.ui.dialogs.case_dialogs import (
     VisitDialog,
 )
 from sgdesk.ui.dialogs.case_form import CaseForm
-from sgdesk.ui.form_helpers import set_next_save_path
 from sgdesk.ui.pdf_output import set_next_pdf_password
 from sgdesk.ui.worker import DbWorker
 from tests.helpers import add_pupil
@@ -100,6 +111,8 @@ def test_a_case_is_opened_and_a_visit_recorded_by_keyboard(
     type_in(qtbot, "")
     assert dialog.lead.text() == "Jo Bloggs"  # the signed-in DSL, suggested
     type_in(qtbot, "")
+    assert QApplication.focusWidget() is dialog.lead_declined
+    type_in(qtbot, "")  # the school leads; the reasons box, disabled, is passed by
     type_in(qtbot, "Sam Social")
     assert QApplication.focusWidget() is dialog.started_on
     shot(dialog, "case_open_dialog")
@@ -285,16 +298,159 @@ def test_a_sendco_reads_cases_but_changes_nothing(
     shot(tab, "casework_tab_sendco")
 
 
-def test_the_case_notes_are_saved_as_a_pdf(
-        qtbot: QtBot, worker: DbWorker, session: Session, tmp_path: Path) -> None:
+def test_the_notes_the_assessment_and_the_plan_are_saved_as_pdfs(
+        qtbot: QtBot, worker: DbWorker, session: Session, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     amy = on_worker(worker, lambda: add_pupil(session, "Amy", "Example"))
-    open_case(worker, session, amy, CaseKind.S17, today(worker, session))
+    case_id = open_case(worker, session, amy, CaseKind.S17, today(worker, session))
+    case = on_worker(worker, lambda: casework.get_case(session, case_id)).current
+    on_worker(worker, lambda: casework.amend_case(session, case_id, replace(
+        case, plan=Plan("Amy attends every day", (PlanAction("Mr Green", "Morning check-in"),))),
+        "Plan agreed", 1))
     tab = open_tab(qtbot, worker, session, amy.id)
-    target = tmp_path / "notes.pdf"
-    set_next_save_path(target)
-    set_next_pdf_password("")
-    tab.save_button.click()
-    qtbot.waitUntil(target.exists)
+    assert [a.text() for a in tab.save_button.menu().actions()] == [
+        "Save the case notes as PDF…", "Save the assessment as PDF…", "Save the plan as PDF…"]
+    assert [a.text() for a in tab.print_button.menu().actions()] == [
+        "Print the case notes…", "Print the assessment…", "Print the plan…"]
+    suggested: list[str] = []
+
+    def choose(_parent: object, _caption: str, start: Path, _filter: str) -> Path:
+        suggested.append(start.name)
+        return tmp_path / f"{len(suggested)}.pdf"
+
+    monkeypatch.setattr(pdf_output, "choose_save_path", choose)
+    texts = []
+    for which in ("notes", "assessment", "plan"):
+        set_next_pdf_password("")
+        tab.save_actions[which].trigger()
+        target = tmp_path / f"{len(suggested) + 1}.pdf"
+        qtbot.waitUntil(target.exists)
+        settle(qtbot, tab)
+        texts.append(" ".join("".join(p.extract_text() for p in PdfReader(target).pages)
+                              .split()))
+    assert suggested == ["case-notes.pdf", "assessment.pdf", "plan.pdf"]
+    notes, assessment, plan = texts
+    assert "Case notes" in notes and "Parenting capacity" in notes and "Morning check-in" in notes
+    assert "Parenting capacity" in assessment and "Morning check-in" not in assessment
+    assert "Mr Green Morning check-in" in plan and "Parenting capacity" not in plan
+
+
+def case_with_a_visit_and_a_meeting(worker: DbWorker, session: Session, pupil: Pupil) -> str:
+    """An Early Help case with a visit two days ago and a meeting yesterday."""
+    now = on_worker(worker, session.db.clock)
+    return on_worker(worker, lambda: casework.open_case(session, CaseContent(
+        kind=CaseKind.EARLY_HELP, pupil_id=pupil.id, family_id=None,
+        lead_practitioner="Jo Bloggs", supervisor="", started_on=now.date() - timedelta(days=10),
+        visits=(Visit(now - timedelta(days=2), "Jo Bloggs", "Home", "Check-in",
+                      child_seen=True, seen_alone=True, child_words="I am fine"),),
+        meetings=(Meeting(MeetingKind.EARLY_HELP_REVIEW, now - timedelta(days=1),
+                          attendees="Jo Bloggs", decisions="Carry on",
+                          next_date=now.date() + timedelta(days=30)),))))
+
+
+def test_an_earlier_visit_is_amended_by_keyboard_with_a_reason(
+        qtbot: QtBot, worker: DbWorker, session: Session) -> None:
+    amy = on_worker(worker, lambda: add_pupil(session, "Amy", "Example"))
+    case_with_a_visit_and_a_meeting(worker, session, amy)
+    tab = open_tab(qtbot, worker, session, amy.id)
+    assert [tab.entry_model.index(r, 1).data() for r in range(2)] == ["Meeting", "Visit"]
+    assert not tab.amend_visit_button.isEnabled()
+
+    qtbot.keyClick(tab, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is tab.entries
+    qtbot.keyClick(tab.entries, Qt.Key.Key_Down)
+    qtbot.keyClick(tab.entries, Qt.Key.Key_Down)
+    assert tab.chosen_entry() is not None and tab.chosen_entry().kind == "visit"
+    assert tab.amend_visit_button.isEnabled() and not tab.amend_meeting_button.isEnabled()
+    shot(tab, "casework_tab_entries")
+    qtbot.keyClick(tab.entries, Qt.Key.Key_Return)
+    visit = opened(qtbot, tab, VisitDialog)
+    assert visit.windowTitle() == "Amend a visit"
+    assert visit.purpose.text() == "Check-in" and visit.seen_alone.isChecked()
+    assert visit.child_words.toPlainText() == "I am fine"
+    assert visit.reason.text() == ""  # a correction's reason is the person's own
+
+    type_in(qtbot, "")  # date and time
+    type_in(qtbot, "")  # who
+    type_in(qtbot, "")  # where
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_A,
+                   Qt.KeyboardModifier.ControlModifier)
+    type_in(qtbot, "Check-in after the move")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert visit.form.error_text("reason") == "Say why the record is being amended."
+    assert QApplication.focusWidget() is visit.reason
+    shot(visit, "case_visit_amend_dialog")
+    type_in(qtbot, "Purpose was recorded wrongly")
+    save_by_keyboard(qtbot, tab, visit)
+
+    record = tab.records[0]
+    assert record.version == 2
+    assert record.versions[-1].reason == "Purpose was recorded wrongly"
+    assert [v.purpose for v in record.current.visits] == ["Check-in after the move"]
+    assert record.current.visits[0].child_words == "I am fine"
+    assert record.versions[0].content.visits[0].purpose == "Check-in"  # kept in the history
+    assert len(record.current.meetings) == 1
+    assert "Check-in after the move" in tab.summary.toPlainText()
+    assert tab.chosen_entry() is not None and tab.chosen_entry().kind == "visit"
+
+
+def test_an_earlier_meeting_is_amended_in_its_place(
+        qtbot: QtBot, worker: DbWorker, session: Session) -> None:
+    amy = on_worker(worker, lambda: add_pupil(session, "Amy", "Example"))
+    case_id = case_with_a_visit_and_a_meeting(worker, session, amy)
+    tab = open_tab(qtbot, worker, session, amy.id)
+    tab.entries.selectRow(0)
+    assert tab.amend(VisitDialog) is None  # a meeting is chosen
+    tab.amend_meeting_button.click()
+    meeting = opened(qtbot, tab, MeetingDialog)
+    assert meeting.windowTitle() == "Amend a meeting"
+    assert meeting.kind.currentData() is MeetingKind.EARLY_HELP_REVIEW
+    assert meeting.decisions.toPlainText() == "Carry on"
+    saved = on_worker(worker, lambda: casework.get_case(session, case_id)).current.meetings[0]
+    assert meeting.next_date.day() == saved.next_date
+    meeting.decisions.setPlainText("")
+    meeting.reason.setText("Decisions were missed out")
+    meeting.panel.action_button.click()
+    assert meeting.form.error_text("decisions").startswith("Record what was decided")
+    meeting.decisions.setPlainText("Carry on; refer to the family hub")
+    with qtbot.waitSignal(meeting.saved):
+        meeting.panel.action_button.click()
     settle(qtbot, tab)
-    text = "".join(page.extract_text() for page in PdfReader(target).pages)
-    assert "Parenting capacity" in text
+    record = tab.records[0]
+    assert [m.decisions for m in record.current.meetings] == [
+        "Carry on; refer to the family hub"]
+    assert record.current.meetings[0].next_date == saved.next_date
+    assert record.versions[0].content.meetings[0].decisions == "Carry on"
+
+
+def test_the_schools_decision_not_to_lead_is_recorded_with_its_reasons(
+        qtbot: QtBot, worker: DbWorker, session: Session) -> None:
+    amy = on_worker(worker, lambda: add_pupil(session, "Amy", "Example"))
+    tab = open_tab(qtbot, worker, session, amy.id)
+    tab.open_case_button.click()
+    dialog = opened(qtbot, tab, OpenCaseDialog)
+    assert not dialog.lead_declined_reason.isEnabled()
+    dialog.kind.setCurrentIndex(dialog.kind.findData(CaseKind.S47))
+    assert not dialog.lead_declined.isEnabled()  # a social worker always leads s47
+    dialog.kind.setCurrentIndex(dialog.kind.findData(CaseKind.EARLY_HELP))
+    dialog.lead.setText("Family hub key worker")
+    dialog.lead_declined.click()
+    assert dialog.lead_declined_reason.isEnabled()
+    dialog.panel.action_button.click()
+    assert dialog.form.error_text("lead_declined_reason") == \
+        "Give the reasons the school cannot act as lead practitioner."
+    assert dialog.isVisible() and QApplication.focusWidget() is dialog.lead_declined_reason
+    shot(dialog, "case_open_dialog_declined")
+    qtbot.keyClicks(dialog.lead_declined_reason, "No one trained in Early Help this term")
+    assert dialog.form.error_text("lead_declined_reason") == ""
+    with qtbot.waitSignal(dialog.saved):
+        dialog.panel.action_button.click()
+    settle(qtbot, tab)
+
+    case = tab.records[0].current
+    assert (case.lead_practitioner, case.lead_declined, case.lead_declined_reason) == (
+        "Family hub key worker", True, "No one trained in Early Help this term")
+    assert tab.heading.text().endswith(
+        "\nThe school decided it cannot act as lead practitioner: No one trained in Early "
+        "Help this term")
+    shot(tab, "casework_tab_declined")

@@ -201,6 +201,11 @@ def test_the_assessment_triangle_survives_storage(session: Session) -> None:
      "assessment.approved_by", "who approved"),
     ({"closed_on": date(2026, 3, 1)}, "closure_reason", "why the case is closing"),
     ({"closure_reason": "Stepped down"}, "closed_on", "date the case closed"),
+    ({"lead_declined": True, "lead_practitioner": "Family hub worker"},
+     "lead_declined_reason", "Give the reasons"),
+    ({"lead_declined_reason": "No trained staff"}, "lead_declined", "Reasons are given only"),
+    ({"kind": CaseKind.S47, "lead_declined": True, "lead_declined_reason": "No time"},
+     "lead_declined", "always leads a section 47 case"),
 ])
 def test_a_faulty_case_is_refused_naming_its_field(session: Session,
                                                     changes: dict[str, object], field: str,

@@ -29,7 +29,16 @@ from sgdesk.models.concerns import ActionStatus
 from sgdesk.models.pupils import Pupil
 from sgdesk.models.referrals import ReferralKind, Sending, SendMethod
 from sgdesk.services.casework import amend_case, get_case, open_case
-from sgdesk.services.pdf.case_report import CASE_KIND, NOT_SEEN_ALONE, case_notes_pdf
+from sgdesk.services.pdf.case_report import (
+    ASSESSMENT_KIND,
+    CASE_KIND,
+    NOT_SEEN_ALONE,
+    PLAN_KIND,
+    SCHOOL_NOT_LEAD,
+    assessment_pdf,
+    case_notes_pdf,
+    plan_pdf,
+)
 from sgdesk.services.pdf.layout import PROTECTIVE_MARKING
 from sgdesk.services.referrals import get_referral, record_sending, start_referral
 from sgdesk.services.session import Session
@@ -186,3 +195,61 @@ def test_a_closed_case_gives_its_reason_and_user_text_prints_as_typed(
     assert "Stay <safe> & well" in text
     assert "No actions recorded." in text
     assert "OVERDUE" not in text
+
+
+def visited_case(session: Session, pupil: Pupil) -> str:
+    """An s17 case with a visit and a meeting recorded, which the assessment and the
+    plan printed on their own leave out."""
+    visit = Visit(datetime(2026, 10, 12, 16, 0, tzinfo=UTC), "Jo Bloggs", "Home",
+                  "Home visit", child_seen=True, seen_alone=False,
+                  not_seen_alone_reason="Mum would not leave the room")
+    meeting = Meeting(MeetingKind.CIN_MEETING, datetime(2026, 10, 20, 10, 0, tzinfo=UTC),
+                      decisions="Plan continues unchanged")
+    return open_case(session, case_content(pupil, visits=(visit,), meetings=(meeting,)))
+
+
+def test_the_assessment_prints_on_its_own_with_the_triangle_and_no_visits(
+        session: Session, pupil: Pupil) -> None:
+    data = assessment_pdf(session, visited_case(session, pupil))
+    text = text_of(data)
+
+    assert PdfReader(BytesIO(data)).metadata.title == ASSESSMENT_KIND
+    assert "Assessment \u2014 Child in need (section 17)" in text
+    assert "Amy Example" in text and "Lead practitioner Jo Bloggs" in text
+    places = [text.index(domain.label + " Needs") for domain in AssessmentDomain]
+    assert places == sorted(places)
+    assert "Needs a speech and language referral" in text
+    assert "I like school dinners" in text and "Completed on Not yet completed" in text
+    for elsewhere in ("Visits and conversations", "Home visit", NOT_SEEN_ALONE,
+                      "Meetings (", "Plan continues unchanged", "Outcomes wanted"):
+        assert elsewhere not in text
+    assert "Amendments" in text and "Case opened" in text
+
+
+def test_the_plan_prints_on_its_own_with_its_actions_table(
+        session: Session, pupil: Pupil) -> None:
+    data = plan_pdf(session, visited_case(session, pupil))
+    text = text_of(data)
+
+    assert PdfReader(BytesIO(data)).metadata.title == PLAN_KIND
+    assert "Plan \u2014 Child in need (section 17)" in text
+    assert "Outcomes wanted Amy attends school every day" in text
+    assert "Who What By when Status" in text
+    assert "Class teacher Daily check-in with Amy 01/12/2026 Open" in text
+    assert "Jo Bloggs Refer to housing support 01/10/2026 Done" in text
+    for elsewhere in ("Home visit", "Plan continues unchanged", "Parenting capacity",
+                      "I like school dinners"):
+        assert elsewhere not in text
+
+
+def test_the_schools_decision_not_to_lead_prints_with_its_reasons(
+        session: Session, pupil: Pupil) -> None:
+    reasons = "No one trained in Early Help assessment this term"
+    declined = open_case(session, case_content(
+        pupil, kind=CaseKind.EARLY_HELP, lead_practitioner="Family hub key worker",
+        lead_declined=True, lead_declined_reason=reasons))
+    led = open_case(session, case_content(pupil))
+    for build in (case_notes_pdf, assessment_pdf, plan_pdf):
+        assert f"Lead practitioner Family hub key worker {SCHOOL_NOT_LEAD} {reasons}" \
+            in text_of(build(session, declined))
+    assert SCHOOL_NOT_LEAD not in text_of(case_notes_pdf(session, led))

@@ -1,6 +1,6 @@
-"""Case notes printed for a partner agency's file: an Early Help or child-in-need
-case where the school's DSL is lead practitioner, or the school's part in a
-section 47 case.
+"""Case notes, the assessment and the plan printed for a partner agency's file: an
+Early Help or child-in-need case where the school's DSL is lead practitioner, or
+the school's part in a section 47 case.
 
 A reader — a social worker, a conference chair, a court — needs to find things in
 the order casework is done: who leads and what clocks are running (an overdue
@@ -9,11 +9,15 @@ the assessment on the three sides of the Assessment Framework triangle, the plan
 each visit, each meeting, and every change saved since the case was opened. A
 visit where the child was not seen alone is the thing a reviewer looks for first,
 so it is printed in a box with its reason, never left as a "No" in a table.
+
+The assessment and the plan print on their own too (an agency files them
+separately); they share the case notes' header, clocks and list of versions, and
+print their section exactly as the case notes do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from reportlab.graphics.shapes import Drawing, Polygon, String
@@ -52,10 +56,13 @@ from sgdesk.services.referrals import get_referral
 from sgdesk.services.session import Session
 
 CASE_KIND = "sgdesk case notes"
+ASSESSMENT_KIND = "sgdesk case assessment"
+PLAN_KIND = "sgdesk case plan"
 NOTHING_RECORDED = "Nothing recorded."
 OVERDUE = "OVERDUE"
 NOT_SEEN_ALONE = "Child NOT seen alone"
 NOT_SEEN = "Child NOT seen"
+SCHOOL_NOT_LEAD = "The school cannot lead"
 #: What a Needs / Strengths / Analysis sub-heading says, in the order printed.
 DOMAIN_PARTS = (("needs", "Needs"), ("strengths", "Strengths"), ("analysis", "Analysis"))
 
@@ -74,6 +81,28 @@ _WARNING = ParagraphStyle("sgdesk-case-warning", parent=STYLES.body, fontName=SA
 def case_notes_pdf(session: Session, case_id: str) -> bytes:
     """The case as it stands now, with the list of every saved version. Runs on
     the database worker."""
+    return _case_document(session, case_id, "Case notes", CASE_KIND, lambda case: [
+        *_assessment(case), *_plan(case.plan), *_visits(case.visits),
+        *_meetings(case.meetings)])
+
+
+def assessment_pdf(session: Session, case_id: str) -> bytes:
+    """The assessment alone, on the triangle, with its completion and approval: what
+    a partner agency files as the school's assessment. Runs on the database worker."""
+    return _case_document(session, case_id, "Assessment", ASSESSMENT_KIND, _assessment)
+
+
+def plan_pdf(session: Session, case_id: str) -> bytes:
+    """The plan alone: the outcomes wanted and who does what by when, as agreed at
+    the latest review. Runs on the database worker."""
+    return _case_document(session, case_id, "Plan", PLAN_KIND,
+                          lambda case: _plan(case.plan))
+
+
+def _case_document(session: Session, case_id: str, title: str, kind: str,
+                   body: Callable[[CaseContent], list[Flowable]]) -> bytes:
+    """Every case print's frame: whose case it is, the case header and its clocks,
+    then ``body``, then every saved version, so each print says which version it is."""
     record = get_case(session, case_id)
     case = record.current
     pupil = get_pupil(session, case.pupil_id).pupil
@@ -82,14 +111,10 @@ def case_notes_pdf(session: Session, case_id: str) -> bytes:
         *pupil_identifiers(pupil),
         *_case_header(session, record),
         *_clocks(record.clocks, today),
-        *_assessment(case),
-        *_plan(case.plan),
-        *_visits(case.visits),
-        *_meetings(case.meetings),
+        *body(case),
         *_amendments(record),
     ]
-    frame = record_frame(session, f"Case notes \u2014 {case.kind.label}", CASE_KIND)
-    return render_pdf(frame, story)
+    return render_pdf(record_frame(session, f"{title} \u2014 {case.kind.label}", kind), story)
 
 
 # -- shared parts -----------------------------------------------------------------------
@@ -120,6 +145,7 @@ def _case_header(session: Session, record: CaseRecord) -> list[Flowable]:
     rows = [
         ("Kind of case", case.kind.label),
         ("Lead practitioner", case.lead_practitioner),
+        *([(SCHOOL_NOT_LEAD, case.lead_declined_reason)] if case.lead_declined else []),
         ("Supervisor", case.supervisor or "None recorded"),
         ("Started", day_text(case.started_on)),
         ("Came from", _referral_words(session, case.referral_id)),

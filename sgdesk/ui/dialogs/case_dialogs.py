@@ -79,7 +79,16 @@ class OpenCaseDialog(CaseForm):
         self.kind = self.field("kind", "&Kind of case:",
                                _kind_choice(CaseKind, lambda k: k.label))
         self.lead = self.field("lead_practitioner", "&Lead practitioner:", QLineEdit(),
-                               hint="Usually you, the DSL or a deputy.")
+                               hint="Usually you, the DSL or a deputy. If the school cannot "
+                                    "lead, name who does.")
+        self.lead_declined = self.field(
+            "lead_declined", "", QCheckBox("The school has &decided it cannot act as lead "
+                                           "practitioner"),
+            accessible="The school has decided it cannot act as lead practitioner")
+        self.lead_declined_reason = self.field(
+            "lead_declined_reason", "&Reasons:", text_box(2),
+            hint="Why not: the time, skills or training the school lacks for this case.",
+            accessible="Why the school cannot act as lead practitioner")
         self.supervisor = self.field(
             "supervisor", "&Supervisor:", QLineEdit(),
             hint="For section 17, the social-work-qualified supervisor who approves the "
@@ -91,6 +100,17 @@ class OpenCaseDialog(CaseForm):
         self.family_wide = self.field(
             "family_wide", "", QCheckBox("The case is about the &whole family"),
             accessible="The case is about the whole family")
+        self.kind.currentIndexChanged.connect(self._lead_changed)
+        self.lead_declined.toggled.connect(self._lead_changed)
+        self._lead_changed()
+
+    def _lead_changed(self) -> None:
+        """Declining to lead is offered except for section 47 (a social worker always
+        leads); its reasons are asked for once it is ticked."""
+        leads = self.kind.currentData() is not CaseKind.S47
+        self.lead_declined.setEnabled(leads)
+        self.lead_declined_reason.setEnabled(leads and self.lead_declined.isChecked())
+        self.form.refresh()
 
     def read_extra(self, session: Session, pupil: Pupil) -> Any:
         return referrals.referrals_for_pupil(session, pupil.id)
@@ -111,25 +131,106 @@ class OpenCaseDialog(CaseForm):
     def updated(self, case: CaseContent | None) -> CaseContent:
         assert self.opening is not None
         pupil = self.opening.pupil
+        declined = self.lead_declined.isEnabled() and self.lead_declined.isChecked()
         return CaseContent(
             kind=self.kind.currentData(), pupil_id=pupil.id,
             family_id=pupil.family_id if self.family_wide.isChecked() else None,
             lead_practitioner=self.lead.text().strip(), supervisor=self.supervisor.text().strip(),
             started_on=self.required_day(self.started_on, STARTED),
-            referral_id=self.referral.currentData())
+            referral_id=self.referral.currentData(), lead_declined=declined,
+            lead_declined_reason=(self.lead_declined_reason.toPlainText().strip()
+                                  if declined else ""))
 
 
-# -- a visit --------------------------------------------------------------------------------
-class VisitDialog(CaseForm):
-    """A visit or conversation added to the case: was the child seen, and seen alone?"""
+# -- a visit or a meeting, new or amended ----------------------------------------------------
+class CaseItemForm[Item: (Visit, Meeting)](CaseForm):
+    """A form for one visit or one meeting. Without :attr:`item` it adds a new one;
+    with it, it shows that one filled in and saves the correction in its place —
+    the earlier version of the case, with the entry as it was, stays in the
+    history. A correction needs the person's own reason, so none is suggested."""
+
+    #: The case's list this form adds to ("visits" or "meetings").
+    items = ""
+    #: What one of them is called ("visit"), in the title and the buttons.
+    noun = ""
+    record_intro = ""
+
+    @property
+    def amending(self) -> bool:
+        return self.item is not None
+
+    @property
+    def title(self) -> str:
+        return f"Amend a {self.noun}" if self.amending else f"Record a {self.noun}"
+
+    @property
+    def intro(self) -> str:
+        if self.amending:
+            return (f"Correct this {self.noun} and say why. The {self.noun} as it was "
+                    "stays in the case's history.")
+        return self.record_intro
+
+    @property
+    def action(self) -> str:
+        return f"&Save amended {self.noun}" if self.amending else f"&Save {self.noun}"
+
+    @property
+    def busy_text(self) -> str:
+        return f"Saving the {self.noun}…"
+
+    @property
+    def default_reason(self) -> str:
+        return "" if self.amending else f"{self.noun.capitalize()} recorded"
+
+    @property
+    def asks_reason(self) -> bool:
+        return True
+
+    def entries(self, case: CaseContent | None) -> tuple[Item, ...]:
+        return getattr(_saved(case), self.items)
+
+    def fill(self, opening: CaseOpening) -> None:
+        if self.item is None:
+            self.fill_new(opening)
+        else:
+            self.show_entry(self.entries(self.case)[self.item])
+
+    def fill_new(self, opening: CaseOpening) -> None:
+        """Sensible defaults for a new one."""
+
+    def show_entry(self, entry: Item) -> None:
+        """Show a saved one, to be corrected."""
+        raise NotImplementedError
+
+    def entry(self) -> Item:
+        """The one typed in."""
+        raise NotImplementedError
+
+    def updated(self, case: CaseContent | None) -> CaseContent:
+        entries = list(self.entries(case))
+        if self.item is None:
+            entries.append(self.entry())
+        else:
+            entries[self.item] = self.entry()
+        return dataclasses.replace(_saved(case), **{self.items: tuple(entries)})
+
+    def field_for(self, problem: str, message: str) -> tuple[str, str] | None:
+        place = len(self.entries(self.case)) if self.item is None else self.item
+        mine = f"{self.items}.{place}."
+        if problem.startswith(mine):
+            return problem.removeprefix(mine), strip_item(message)
+        return None
+
+
+class VisitDialog(CaseItemForm[Visit]):
+    """A visit or conversation: was the child seen, and seen alone?"""
 
     form_name = "visit"
-    title = "Record a visit"
-    intro = ("Record a home visit or a conversation about the child. Write the child's own "
-             "words as they said them; keep what you saw apart from what you think.")
-    action = "&Save visit"
-    busy_text = "Saving the visit…"
-    default_reason = "Visit recorded"
+    items = "visits"
+    noun = "visit"
+    record_intro = ("Record a home visit or a conversation about the child. Write the "
+                    "child's own words as they said them; keep what you saw apart from what "
+                    "you think.")
 
     def build(self, form: InlineForm) -> None:
         self.on = self.field("on", "&Date and time:", DateTimeField(),
@@ -154,9 +255,22 @@ class VisitDialog(CaseForm):
         self.child_seen.toggled.connect(self._seen_changed)
         self.seen_alone.toggled.connect(self._seen_changed)
 
-    def fill(self, opening: CaseOpening) -> None:
+    def fill_new(self, opening: CaseOpening) -> None:
         self.on.set_value(opening.clock())
         self.who.setText(self._session.user.display_name)
+        self._seen_changed()
+
+    def show_entry(self, entry: Visit) -> None:
+        self.on.set_value(entry.on)
+        self.who.setText(entry.who)
+        self.where.setText(entry.where)
+        self.purpose.setText(entry.purpose)
+        self.child_seen.setChecked(entry.child_seen)
+        self.seen_alone.setChecked(entry.seen_alone)
+        self.not_alone_reason.setPlainText(entry.not_seen_alone_reason)
+        self.child_words.setPlainText(entry.child_words)
+        self.observations.setPlainText(entry.observations)
+        self.actions_arising.setPlainText(entry.actions_arising)
         self._seen_changed()
 
     def _seen_changed(self) -> None:
@@ -166,7 +280,7 @@ class VisitDialog(CaseForm):
                                          and not self.seen_alone.isChecked())
         self.form.refresh()
 
-    def visit(self) -> Visit:
+    def entry(self) -> Visit:
         seen = self.child_seen.isChecked()
         alone = seen and self.seen_alone.isChecked()
         return Visit(
@@ -178,29 +292,16 @@ class VisitDialog(CaseForm):
             observations=self.observations.toPlainText().strip(),
             actions_arising=self.actions_arising.toPlainText().strip())
 
-    def updated(self, case: CaseContent | None) -> CaseContent:
-        case = _saved(case)
-        return dataclasses.replace(case, visits=(*case.visits, self.visit()))
 
-    def field_for(self, problem: str, message: str) -> tuple[str, str] | None:
-        new = f"visits.{len(_saved(self.case).visits)}."
-        if problem.startswith(new):
-            return problem.removeprefix(new), strip_item(message)
-        return None
-
-
-# -- a meeting ------------------------------------------------------------------------------
-class MeetingDialog(CaseForm):
+class MeetingDialog(CaseItemForm[Meeting]):
     """A meeting the school held or attended, its decisions and the next date."""
 
     form_name = "meeting"
-    title = "Record a meeting"
-    intro = ("Record a child-in-need meeting or review, a strategy discussion or a child "
-             "protection conference: who came, what was decided and when it meets next. "
-             "Review the plan's actions with Edit plan afterwards.")
-    action = "&Save meeting"
-    busy_text = "Saving the meeting…"
-    default_reason = "Meeting recorded"
+    items = "meetings"
+    noun = "meeting"
+    record_intro = ("Record a child-in-need meeting or review, a strategy discussion or a "
+                    "child protection conference: who came, what was decided and when it "
+                    "meets next. Review the plan's actions with Edit plan afterwards.")
 
     def build(self, form: InlineForm) -> None:
         self.kind = self.field("kind", "&Kind of meeting:",
@@ -215,28 +316,28 @@ class MeetingDialog(CaseForm):
                                     hint="Leave empty if no date was set. The case header "
                                          "counts down to it.")
 
-    def fill(self, opening: CaseOpening) -> None:
+    def fill_new(self, opening: CaseOpening) -> None:
         self.on.set_value(opening.clock())
         if self.case is not None and self.case.kind is CaseKind.EARLY_HELP:
             self.kind.setCurrentIndex(self.kind.findData(MeetingKind.EARLY_HELP_REVIEW))
 
+    def show_entry(self, entry: Meeting) -> None:
+        self.kind.setCurrentIndex(self.kind.findData(entry.kind))
+        self.on.set_value(entry.on)
+        self.attendees.setPlainText(entry.attendees)
+        self.apologies.setPlainText(entry.apologies)
+        self.decisions.setPlainText(entry.decisions)
+        self.next_date.set_day(entry.next_date)
+
     def checks(self) -> Iterable[Callable[[], object]]:
         return (lambda: self.day(self.next_date),)
 
-    def updated(self, case: CaseContent | None) -> CaseContent:
-        case = _saved(case)
-        meeting = Meeting(kind=self.kind.currentData(), on=self.on.value(),
-                          attendees=self.attendees.toPlainText().strip(),
-                          apologies=self.apologies.toPlainText().strip(),
-                          decisions=self.decisions.toPlainText().strip(),
-                          next_date=self.day(self.next_date))
-        return dataclasses.replace(case, meetings=(*case.meetings, meeting))
-
-    def field_for(self, problem: str, message: str) -> tuple[str, str] | None:
-        new = f"meetings.{len(_saved(self.case).meetings)}."
-        if problem.startswith(new):
-            return problem.removeprefix(new), strip_item(message)
-        return None
+    def entry(self) -> Meeting:
+        return Meeting(kind=self.kind.currentData(), on=self.on.value(),
+                       attendees=self.attendees.toPlainText().strip(),
+                       apologies=self.apologies.toPlainText().strip(),
+                       decisions=self.decisions.toPlainText().strip(),
+                       next_date=self.day(self.next_date))
 
 
 # -- the assessment -------------------------------------------------------------------------

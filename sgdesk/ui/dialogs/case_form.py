@@ -125,15 +125,20 @@ class CaseForm(DraftForm):
     intro = ""
     action = "&Save"
     busy_text = "Saving…"
-    #: The reason suggested for the new version ("" for no reason field).
+    #: The reason suggested for the new version ("" for none; see :attr:`asks_reason`).
     default_reason = ""
     #: A service's field names as this form names them (others show under the form).
     service_fields: ClassVar[dict[str, str]] = {}
 
     def __init__(self, worker: DbWorker, session: Session, case_id: str | None = None, *,
-                 pupil_id: str = "", parent: QWidget | None = None) -> None:
+                 pupil_id: str = "", item: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        form = self.form_name if item is None else f"{self.form_name}.{item}"
         super().__init__(worker, session, parent,
-                         draft_ref=f"{self.form_name}:{case_id or 'new:' + pupil_id}")
+                         draft_ref=f"{form}:{case_id or 'new:' + pupil_id}")
+        #: Which visit or meeting the form amends (its place in the case); ``None``
+        #: for a new one and for forms about the whole case.
+        self.item = item
         self._case_id = case_id
         self._pupil_id = pupil_id
         self.opening: CaseOpening | None = None
@@ -152,7 +157,7 @@ class CaseForm(DraftForm):
         self.body.setContentsMargins(0, 0, 8, 0)
         self.build(self.form)
         self.reason = QLineEdit()
-        if self.default_reason:
+        if self.asks_reason:
             self.field("reason", "Reason for this &change:", self.reason,
                        hint="Required. It is kept with this version of the case.")
         self.body.addWidget(self.form)
@@ -177,6 +182,12 @@ class CaseForm(DraftForm):
         self._open()
 
     # -- what subclasses say ------------------------------------------------------------
+    @property
+    def asks_reason(self) -> bool:
+        """The form saves a new version of the case, so it asks for the reason
+        (opening a case does not)."""
+        return bool(self.default_reason)
+
     def build(self, form: InlineForm) -> None:
         raise NotImplementedError
 
@@ -320,7 +331,7 @@ class CaseForm(DraftForm):
 
     def _errors(self) -> FieldErrors:
         errors = collect_errors(*self.checks())
-        if self.default_reason:
+        if self.asks_reason:
             errors |= collect_errors(lambda: validate_amendment_reason(self.reason.text()))
         if self.opening is None:
             return errors
