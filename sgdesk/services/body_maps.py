@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sgdesk.models.body_maps import BodyMapContent
 from sgdesk.models.concerns import validate_amendment_reason
 from sgdesk.models.errors import InvalidInput
+from sgdesk.services.amendments import check_amendment
 from sgdesk.services.session import Session
 from sgdesk.services.users import user_names
 from sgdesk.storage import codec
@@ -69,14 +70,9 @@ def amend_body_map(session: Session, map_id: str, content: BodyMapContent, reaso
     reason = validate_amendment_reason(reason)
     content = content.validated(_now(session))
     repo = BodyMapRepository(session.db)
-    current = repo.current(map_id)
-    if current is None:
-        raise InvalidInput("That body map does not exist.")
-    if content.pupil_id != current.pupil_id:
-        raise InvalidInput("A body map stays with the pupil it was made for. Make a new "
-                           "map for the other pupil instead.", field="pupil_id")
-    if content == current:
-        raise InvalidInput("Nothing has changed, so there is nothing to amend.", field="reason")
+    check_amendment(repo.current(map_id), content, record="body map",
+                    stays_with="A body map stays with the pupil it was made for. Make a new "
+                               "map for the other pupil instead.")
     _check_links(session, content)
     with session.db.write(session.user.id) as tx:
         return repo.amend(tx, map_id, content, reason, base_version)

@@ -19,6 +19,7 @@ from sgdesk.models.concerns import validate_amendment_reason
 from sgdesk.models.errors import InvalidInput, PermissionDenied
 from sgdesk.models.users import Role
 from sgdesk.models.working_days import WorkingDayCalendar
+from sgdesk.services.amendments import check_amendment
 from sgdesk.services.school_calendar import working_calendar
 from sgdesk.services.session import Session
 from sgdesk.services.users import user_names
@@ -93,14 +94,9 @@ def amend_case(session: Session, case_id: str, content: CaseContent, reason: str
     reason = validate_amendment_reason(reason)
     content = content.validated(_now(session))
     repo = CaseRepository(session.db)
-    current = repo.current(case_id)
-    if current is None:
-        raise InvalidInput("That case does not exist.")
-    if content.pupil_id != current.pupil_id:
-        raise InvalidInput("A case stays with the child it was opened for. Open a new case "
-                           "for the other child instead.", field="pupil_id")
-    if content == current:
-        raise InvalidInput("Nothing has changed, so there is nothing to save.", field="reason")
+    check_amendment(repo.current(case_id), content, record="case",
+                    stays_with="A case stays with the child it was opened for. Open a new case "
+                               "for the other child instead.")
     _check_links(session, content)
     with session.db.write(session.user.id) as tx:
         return repo.amend(tx, case_id, content, reason, base_version)
