@@ -39,10 +39,16 @@ from sgdesk.services import body_maps
 from sgdesk.services.body_maps import BodyMapRecord
 from sgdesk.services.session import Session
 from sgdesk.ui.body_map_canvas import BodyMapCanvas, EarlierMark
-from sgdesk.ui.date_field import DateField
+from sgdesk.ui.date_field import date_range_fields
 from sgdesk.ui.dialogs.body_map_dialog import BodyMapDialog, MarksTable, view_marks
 from sgdesk.ui.error_text import describe
-from sgdesk.ui.form_helpers import ERROR_COLOUR, HINT_COLOUR, BusyBar, while_alive, wrapped_label
+from sgdesk.ui.form_helpers import (
+    ERROR_COLOUR,
+    HINT_COLOUR,
+    add_status_lines,
+    while_alive,
+    wrapped_label,
+)
 from sgdesk.ui.mark_form import MarkEntry
 from sgdesk.ui.record_text import day_text, moment_text, names_text, yes_no
 from sgdesk.ui.worker import DbWorker
@@ -250,14 +256,7 @@ class ComparePanel(QWidget):
         self.views = view_choice()
         self.views.setAccessibleName("Outline view to compare")
         view_caption.setBuddy(self.views)
-        start_caption = QLabel("&From:")
-        self.start = DateField("start")
-        self.start.setAccessibleName("From date")
-        start_caption.setBuddy(self.start)
-        end_caption = QLabel("&To:")
-        self.end = DateField("end")
-        self.end.setAccessibleName("To date")
-        end_caption.setBuddy(self.end)
+        start_caption, self.start, end_caption, self.end = date_range_fields()
         self.show_button = QPushButton("&Show")
         self.show_button.setAutoDefault(False)
         for widget in (view_caption, self.views, start_caption, self.start, end_caption,
@@ -374,11 +373,7 @@ class BodyMapsTab(QWidget):
         self.add_button.clicked.connect(self.add_map)
         top.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
-        self.message = wrapped_label(colour=ERROR_COLOUR)
-        self.message.hide()
-        layout.addWidget(self.message)
-        self.busy = BusyBar()
-        layout.addWidget(self.busy)
+        self.message, self.busy = add_status_lines(layout)
 
         self.pages = QTabWidget()
         maps_page = QWidget()

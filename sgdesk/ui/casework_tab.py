@@ -53,7 +53,7 @@ from sgdesk.ui.error_text import describe
 from sgdesk.ui.form_helpers import (
     ERROR_COLOUR,
     HINT_COLOUR,
-    BusyBar,
+    add_status_lines,
     warn,
     while_alive,
     wrapped_label,
@@ -266,11 +266,7 @@ class CaseworkTab(QWidget):
             if self.can_record else
             "Cases for this pupil. You can read and print them; only the DSL and deputies "
             "open and change cases.", HINT_COLOUR))
-        self.message = wrapped_label(colour=ERROR_COLOUR)
-        self.message.hide()
-        layout.addWidget(self.message)
-        self.busy = BusyBar()
-        layout.addWidget(self.busy)
+        self.message, self.busy = add_status_lines(layout)
 
         self.model = CaseListModel()
         self.table = QTableView()

@@ -45,7 +45,7 @@ from sgdesk.services import body_maps, chronology, pupils
 from sgdesk.services.concerns import REVIEWER_ROLES
 from sgdesk.services.record_dates import day_text
 from sgdesk.services.session import Session
-from sgdesk.ui.date_field import DateField
+from sgdesk.ui.date_field import date_range_fields
 from sgdesk.ui.error_text import describe
 from sgdesk.ui.form_helpers import (
     ERROR_COLOUR,
@@ -313,14 +313,7 @@ class ChronologyTab(QWidget):
         self.date_error.hide()
         self.significant_only = QCheckBox("&Significant only")
         self.significant_only.toggled.connect(lambda _on: self._apply_filter())
-        start_caption = QLabel("Fr&om:")
-        self.start = DateField("start")
-        self.start.setAccessibleName("From date")
-        start_caption.setBuddy(self.start)
-        end_caption = QLabel("&To:")
-        self.end = DateField("end")
-        self.end.setAccessibleName("To date")
-        end_caption.setBuddy(self.end)
+        start_caption, self.start, end_caption, self.end = date_range_fields("Fr&om:")
         for field in (self.start, self.end):
             field.editingFinished.connect(self._apply_filter)
             field.textEdited.connect(lambda _t: self.date_error.hide())

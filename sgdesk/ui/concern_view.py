@@ -34,7 +34,10 @@ from sgdesk.services.concerns import ConcernFileRecord, VersionOnFile
 from sgdesk.services.session import Session
 from sgdesk.ui.concern_document import changes_html, version_html, version_title
 from sgdesk.ui.error_text import describe
-from sgdesk.ui.form_helpers import ERROR_COLOUR, BusyBar, while_alive, wrapped_label
+from sgdesk.ui.form_helpers import (
+    add_status_lines,
+    while_alive,
+)
 from sgdesk.ui.worker import DbWorker
 
 PDF_NAME = "concern-record.pdf"
@@ -87,11 +90,7 @@ class ConcernViewDialog(QDialog):
         splitter.setChildrenCollapsible(False)
         layout.addWidget(splitter, 1)
 
-        self.message = wrapped_label(colour=ERROR_COLOUR)
-        self.message.hide()
-        layout.addWidget(self.message)
-        self.busy = BusyBar()
-        layout.addWidget(self.busy)
+        self.message, self.busy = add_status_lines(layout)
 
         buttons = QHBoxLayout()
         self.amend_button = QPushButton("&Amend…")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from sgdesk.models.errors import InvalidInput
 
@@ -69,3 +69,15 @@ class DateField(QLineEdit):
             return  # leave it as typed: the form says what is wrong with it
         if day is not None and self.text() != format_day(day):
             self.setText(format_day(day))
+
+
+def date_range_fields(from_caption: str = "&From:", to_caption: str = "&To:"
+                      ) -> tuple[QLabel, DateField, QLabel, DateField]:
+    """A labelled from–to pair of optional dates, for filtering by date."""
+    start_caption, start = QLabel(from_caption), DateField("start")
+    end_caption, end = QLabel(to_caption), DateField("end")
+    start.setAccessibleName("From date")
+    end.setAccessibleName("To date")
+    start_caption.setBuddy(start)
+    end_caption.setBuddy(end)
+    return start_caption, start, end_caption, end

@@ -430,6 +430,17 @@ class FormPanel(QWidget):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not self.working)
 
 
+def add_status_lines(layout: QVBoxLayout) -> tuple[QLabel, BusyBar]:
+    """A hidden error line and a busy bar, added to ``layout``: how a record view
+    says it is working or that a read or save failed."""
+    message = wrapped_label(colour=ERROR_COLOUR)
+    message.hide()
+    layout.addWidget(message)
+    busy = BusyBar()
+    layout.addWidget(busy)
+    return message, busy
+
+
 def while_alive(widget: QWidget, callback: Callable[[Any], None]) -> Callable[[Any], None]:
     """Wrap a worker callback so it does nothing if ``widget`` was deleted meanwhile
     (a lock can close a dialog while its job is still running)."""

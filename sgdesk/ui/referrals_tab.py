@@ -32,7 +32,12 @@ from sgdesk.ui.dialogs.referral_tracking_dialog import (
     sending_text,
 )
 from sgdesk.ui.error_text import describe
-from sgdesk.ui.form_helpers import ERROR_COLOUR, HINT_COLOUR, BusyBar, while_alive, wrapped_label
+from sgdesk.ui.form_helpers import (
+    HINT_COLOUR,
+    add_status_lines,
+    while_alive,
+    wrapped_label,
+)
 from sgdesk.ui.record_text import day_text
 from sgdesk.ui.worker import DbWorker
 
@@ -80,11 +85,7 @@ class ReferralsTab(QWidget):
             if self.can_record else
             "Referrals made for this pupil. You can open and read them; only the DSL and "
             "deputies start referrals and record what happened.", HINT_COLOUR))
-        self.message = wrapped_label(colour=ERROR_COLOUR)
-        self.message.hide()
-        layout.addWidget(self.message)
-        self.busy = BusyBar()
-        layout.addWidget(self.busy)
+        self.message, self.busy = add_status_lines(layout)
 
         self.table = read_only_table(self.HEADINGS, FEEDBACK_COLUMN)
         self.table.setAccessibleName("This pupil's referrals, newest first")

@@ -52,11 +52,10 @@ from sgdesk.ui.date_field import DateField
 from sgdesk.ui.drafts import DraftForm
 from sgdesk.ui.error_text import describe
 from sgdesk.ui.form_helpers import (
-    ERROR_COLOUR,
     HINT_COLOUR,
-    BusyBar,
     FieldErrors,
     InlineForm,
+    add_status_lines,
     check_filled,
     collect_errors,
     confirm,
@@ -144,11 +143,7 @@ class PupilFormDialog(DraftForm):
         self.reason = self._field(self.reason_form, "reason",
                                   "&Why are you amending these details?", QLineEdit())
         self.reason_form.setVisible(pupil_id is not None)
-        self.message = wrapped_label(colour=ERROR_COLOUR)
-        self.message.hide()
-        outer.addWidget(self.message)
-        self.busy = BusyBar()
-        outer.addWidget(self.busy)
+        self.message, self.busy = add_status_lines(outer)
         outer.addLayout(self._buttons())
         for form in self._forms:
             form.set_validator(self._errors)
