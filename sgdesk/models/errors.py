@@ -56,3 +56,19 @@ class StoreLocked(SgdeskError):
 
 class WriteFailed(SgdeskError):
     """A write could not be completed (disk full, read-only, I/O error); nothing was changed."""
+
+
+class BundleRefused(SgdeskError):
+    """A bundle could not be opened or would not be imported; nothing was written.
+
+    ``reason`` is a short machine-readable word (``wrong_key``, ``damaged``,
+    ``tampered``, ``too_new``, ``malformed``, ``missing_reference`` …) so tests and
+    the import screen can tell the cases apart; the message is for the person."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class Cancelled(SgdeskError):
+    """The person cancelled a long task; it left nothing behind."""

@@ -46,7 +46,7 @@ def _columns(content: ConcernContent) -> dict[str, object]:
     }
 
 
-def _search_text(content: ConcernContent) -> tuple[str, str]:
+def search_text(content: ConcernContent) -> tuple[str, str]:
     title = " ".join((content.happened_at.date().isoformat(), *content.categories,
                       *content.tags, content.location))
     parts = (content.facts, content.child_words, content.questions_asked,
@@ -87,7 +87,7 @@ class ConcernRepository:
                 (concern_id, position, action.description, action.owner,
                  action.due.isoformat() if action.due else None, action.status.value),
             )
-        SearchIndex(self._db).put(tx, "concern", concern_id, *_search_text(content))
+        SearchIndex(self._db).put(tx, "concern", concern_id, *search_text(content))
 
     def get(self, concern_id: str) -> StoredConcern | None:
         row = self._db.query_one(

@@ -311,6 +311,53 @@ MIGRATIONS: tuple[Migration, ...] = (
             *_append_only("case_versions"),
         ),
     ),
+    Migration(
+        8,
+        "bundles: partners' public keys, the log of bundles made and taken in, CP file transfers",
+        (
+            # Partner agencies' and schools' age public keys (age1…), so the DSL
+            # picks a name rather than pasting a key each time.
+            """CREATE TABLE address_book (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('agency', 'school')),
+                public_key TEXT NOT NULL,
+                notes TEXT NOT NULL DEFAULT '',
+                added_at TEXT NOT NULL,
+                added_by TEXT NOT NULL REFERENCES users (id),
+                removed_at TEXT
+            ) STRICT""",
+            # Every bundle made here or taken in: what, to or from whom, when, why,
+            # on what legal basis. Append-only: a share is never un-logged.
+            """CREATE TABLE bundle_log (
+                id TEXT PRIMARY KEY,
+                direction TEXT NOT NULL CHECK (direction IN ('export', 'import')),
+                kind TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                at TEXT NOT NULL,
+                by_user TEXT NOT NULL REFERENCES users (id),
+                counterpart TEXT NOT NULL DEFAULT '',
+                body TEXT NOT NULL
+            ) STRICT""",
+            "CREATE INDEX bundle_log_by_sha ON bundle_log (sha256)",
+            *_append_only("bundle_log"),
+            # A pupil's CP file sent to (or received from) another school, with
+            # the five-school-day clock and the receipt that closes it.
+            """CREATE TABLE transfers (
+                id TEXT PRIMARY KEY,
+                version INTEGER NOT NULL,
+                pupil_id TEXT NOT NULL REFERENCES pupils (id),
+                direction TEXT NOT NULL CHECK (direction IN ('out', 'in')),
+                moved_on TEXT NOT NULL,
+                due_on TEXT NOT NULL,
+                receipted_at TEXT,
+                body TEXT NOT NULL
+            ) STRICT""",
+            "CREATE INDEX transfers_unreceipted ON transfers (due_on) WHERE receipted_at IS NULL",
+            _VERSION_TABLE.format(name="transfer"),
+            *_append_only("transfer_versions"),
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -24,7 +24,7 @@ def _columns(pupil: Pupil) -> dict[str, Any]:
     }
 
 
-def _search_text(pupil: Pupil) -> tuple[str, str]:
+def search_text(pupil: Pupil) -> tuple[str, str]:
     names = [pupil.legal_forename, pupil.legal_surname, pupil.preferred_name, *pupil.aliases]
     return " ".join(n for n in names if n), " ".join(
         t for t in (pupil.upn, pupil.year_group, pupil.form) if t
@@ -38,12 +38,12 @@ class PupilRepository:
 
     def add(self, tx: WriteTransaction, pupil: Pupil) -> None:
         self._versions.insert(tx, pupil.id, codec.dumps(pupil), _columns(pupil))
-        SearchIndex(self._db).put(tx, "pupil", pupil.id, *_search_text(pupil))
+        SearchIndex(self._db).put(tx, "pupil", pupil.id, *search_text(pupil))
 
     def amend(self, tx: WriteTransaction, pupil: Pupil, reason: str, base_version: int) -> int:
         number = self._versions.amend(tx, pupil.id, codec.dumps(pupil), _columns(pupil), reason,
                                       base_version)
-        SearchIndex(self._db).put(tx, "pupil", pupil.id, *_search_text(pupil))
+        SearchIndex(self._db).put(tx, "pupil", pupil.id, *search_text(pupil))
         return number
 
     def get(self, pupil_id: str) -> tuple[Pupil, int] | None:

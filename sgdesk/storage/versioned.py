@@ -31,7 +31,7 @@ class VersionedTable:
 
     def __init__(self, db: Database, name: str) -> None:
         if name not in ("pupil", "concern", "adult_concern", "body_map", "chronology_event",
-                        "referral", "case"):
+                        "referral", "case", "transfer"):
             raise ValueError(name)
         self._db = db
         self.table = f"{name}s"
