@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from sgdesk import __version__
+from sgdesk.cli_bundles import open_handover
 from sgdesk.models.errors import InvalidInput, SgdeskError, WriteFailed
 from sgdesk.models.recovery_key import last_group, parse_recovery_key
 from sgdesk.services import maintenance, users
 from sgdesk.services.app_logging import configure_logging, describe_exception_safely
 from sgdesk.services.demo import DEMO_DSL_LOGIN, DEMO_PASSWORD, create_demo_store
+from sgdesk.services.handover_import import create_store_from_handover
 from sgdesk.services.locations import AppLocations
 from sgdesk.services.pdf.recovery_sheet import render_recovery_sheet
 from sgdesk.services.session import LockedStore, Session
@@ -127,6 +129,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="also write the recovery key here, readable only by you",
     )
+    init.add_argument(
+        "--from-handover",
+        type=Path,
+        metavar="BUNDLE",
+        help="set the store up from a handover bundle (the school's name comes from it); "
+        "its passphrase is asked first (the first stdin line), unless --identity is given",
+    )
+    init.add_argument("--identity", type=Path, metavar="KEYFILE",
+                      help="an age identity file (age-keygen) that opens the handover")
     _password_stdin(init, "the new password")
     init.set_defaults(run=_init)
 
@@ -178,6 +189,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("path", type=Path, metavar="PATH", help="the store file to create")
     demo.set_defaults(run=_demo)
+
+    from sgdesk.cli_bundles import add_bundle_commands
+
+    add_bundle_commands(commands, _store_and_login, _password_stdin)
     return parser
 
 
@@ -250,7 +265,10 @@ def _init(args: argparse.Namespace, answers: Answers) -> int:
     for wanted in (args.recovery_key_file, args.recovery_sheet):
         if wanted is not None:
             _refuse_existing(wanted)
-    school = answers.text("School name: ", args.school, "--school")
+    handover = (open_handover(args.from_handover, args.identity, answers)
+                if args.from_handover else None)
+    school = (handover.manifest.school if handover
+              else answers.text("School name: ", args.school, "--school"))
     name = answers.text("Your name: ", args.name, "--name")
     login = answers.text("Your user name: ", args.login, "--login")
     details = NewStoreDetails(school, name, login, answers.new_secret("New password: "))
@@ -271,7 +289,8 @@ def _init(args: argparse.Namespace, answers: Answers) -> int:
             )
         if not answers.from_stdin:
             _confirm_recovery_key(key)
-        session = create_store(path, details, raw).session
+        session = (create_store_from_handover(path, handover, details, raw) if handover
+                   else create_store(path, details, raw)).session
     except BaseException:
         for orphan in written:  # a key to a store that was never made only confuses
             orphan.unlink(missing_ok=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from sgdesk.models.users import (
     validate_login,
     validate_new_password,
 )
+from sgdesk.services.school_identity import ensure_school_identity
 from sgdesk.services.session import LockedStore, UnlockResult
 from sgdesk.storage import migrations
 from sgdesk.storage.database import Clock, Database, timestamp, utc_now
@@ -80,6 +82,27 @@ def new_store_path(path: Path) -> Path:
     return files.db
 
 
+#: Fills a just-created, empty database: ``(db, files, first user, store id)``.
+Populate = Callable[[Database, StoreFiles, User, str], None]
+
+
+def _new_store(school_name: str) -> Populate:
+    """The schema, the first user, the store's identity and its school's name."""
+
+    def populate(db: Database, files: StoreFiles, user: User, store_id: str) -> None:
+        migrations.upgrade(db, files, user.id)
+        with db.write(user.id) as tx:
+            UserRepository(db).add(tx, user)
+            meta = KeyValueTable(db, "meta")
+            meta.put(tx, "store_id", store_id)
+            meta.put(tx, "school_name", school_name)
+            meta.put(tx, "created_at", tx.now)
+            meta.put(tx, "created_by", user.id)
+            ensure_school_identity(tx, db)
+
+    return populate
+
+
 def create_store(
     path: Path,
     details: NewStoreDetails,
@@ -87,11 +110,14 @@ def create_store(
     *,
     demo: DemoHint | None = None,
     clock: Clock = utc_now,
+    populate: Populate | None = None,
 ) -> UnlockResult:
     """Create the store and sign its DSL in. Refuses to touch existing files.
 
-    Slow (one Argon2id derivation): run off the GUI thread. On any failure the
-    files it made are removed again, so a failed creation can simply be retried.
+    ``populate`` fills the new database (a handover fills it from a bundle);
+    by default it gets the schema and an empty register. Slow (one Argon2id
+    derivation): run off the GUI thread. On any failure the files it made are
+    removed again, so a failed creation can simply be retried.
     """
     details = details.validated()
     files = StoreFiles(new_store_path(path))
@@ -109,14 +135,8 @@ def create_store(
         try:
             db = Database.open(files.db, master, create=True, clock=clock)
             try:
-                migrations.upgrade(db, files, user.id)
-                with db.write(user.id) as tx:
-                    UserRepository(db).add(tx, user)
-                    meta = KeyValueTable(db, "meta")
-                    meta.put(tx, "store_id", key_file.store_id)
-                    meta.put(tx, "school_name", details.school_name)
-                    meta.put(tx, "created_at", tx.now)
-                    meta.put(tx, "created_by", user.id)
+                (populate or _new_store(details.school_name))(db, files, user,
+                                                              key_file.store_id)
             finally:
                 db.close()
             key_file.save(files.keyslots)

@@ -196,7 +196,7 @@ def decrypt(ciphertext: bytes, *, identities: Sequence[str] = (),
         else:
             keys = [pyrage.x25519.Identity.from_str(i) for i in identities]
             pyrage.decrypt_io(feed, out, keys)
-    except pyrage.DecryptError as exc:
+    except (pyrage.DecryptError, OSError) as exc:  # streaming decryption fails as OSError
         if feed.was_cancelled:
             raise Cancelled("The import was cancelled. Nothing was imported.") from None
         raise _decrypt_failure(str(exc), wants_passphrase) from None

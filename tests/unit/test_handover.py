@@ -27,7 +27,6 @@ from tests.bundle_helpers import (
     set_up_from,
     snapshot,
 )
-from tests.unit.test_adult_concerns import low_level
 from tests.helpers import (
     DSL_LOGIN,
     DSL_PASSWORD,
@@ -39,6 +38,7 @@ from tests.helpers import (
     make_store,
     reopen,
 )
+from tests.unit.test_adult_concerns import low_level
 
 
 def test_the_demo_store_arrives_whole_every_kind_of_record(tmp_path: Path) -> None:

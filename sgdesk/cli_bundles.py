@@ -1,0 +1,119 @@
+"""``sgdesk export`` and ``sgdesk import``: the command-line twins of the bundle screens.
+
+``export`` writes a handover of the whole store (DSL only) to age public keys
+or a passphrase; ``import`` takes a partner's share or another school's CP file
+transfer into a store, printing what it would add and asking about each pupil
+who may already be on the register (or taking the answers as options). A
+handover is opened by ``sgdesk init PATH --from-handover BUNDLE``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from sgdesk.services.bundle_building import Encryption
+from sgdesk.services.bundle_import import apply_import, describe, open_for_import, plan_import
+from sgdesk.services.bundle_reading import OpenedBundle, open_bundle
+from sgdesk.services.handover_export import export_handover
+from sgdesk.storage.bundle_file import is_passphrase_bundle
+
+
+def add_bundle_commands(commands: Any, store_and_login: Any, password_stdin: Any) -> None:
+    """Register ``export`` and ``import`` on the ``sgdesk`` sub-command parser.
+    (The runners import ``sgdesk.cli`` when they run: it imports this module.)"""
+
+    export = commands.add_parser(
+        "export",
+        help="write an encrypted bundle (a handover of the whole store)",
+        description="Write a handover bundle of the whole store to DEST, encrypted to each "
+        "--to public key (age1…) or, with --passphrase, to a passphrase you are asked for "
+        "(with --password-stdin: the line after your password). DSL only.",
+    )
+    store_and_login(export)
+    export.add_argument("--handover", type=Path, metavar="DEST", required=True,
+                        help="the bundle file to write (an existing file is replaced)")
+    export.add_argument("--to", action="append", default=[], metavar="AGE1KEY",
+                        help="a recipient's age public key (repeat for several)")
+    export.add_argument("--passphrase", action="store_true",
+                        help="protect the bundle with a passphrase instead of keys")
+    password_stdin(export, "the password, then the passphrase")
+    export.set_defaults(run=_export)
+
+    take = commands.add_parser(
+        "import",
+        help="import a partner's share or a CP file transfer",
+        description="Show what BUNDLE would add to the store, then import it in one "
+        "transaction. A pupil who may already be on the register is asked about, or "
+        "answered with --same / --different INCOMING_ID. --dry-run only shows the plan.",
+    )
+    store_and_login(take)
+    take.add_argument("bundle", type=Path, metavar="BUNDLE", help="the bundle file")
+    take.add_argument("--same", action="append", default=[], metavar="ID",
+                      help="this incoming pupil is the one already on the register")
+    take.add_argument("--different", action="append", default=[], metavar="ID",
+                      help="this incoming pupil is a different child: add them")
+    take.add_argument("--dry-run", action="store_true", help="show the plan, import nothing")
+    password_stdin(take, "the password (then the bundle's passphrase, if it has one)")
+    take.set_defaults(run=_import)
+
+
+def _export(args: argparse.Namespace, answers: Any) -> int:
+    from sgdesk.cli import UsageError, _signed_in
+
+    if bool(args.to) == bool(args.passphrase):
+        raise UsageError("give --to KEY (one or more) or --passphrase")
+    with _signed_in(args, answers) as (session, _):
+        encryption = Encryption(passphrase=answers.new_secret("Bundle passphrase: "),
+                                described_as="passphrase") if args.passphrase else \
+            Encryption(tuple(args.to), described_as=", ".join(args.to))
+        written = export_handover(session, args.handover, encryption)
+    print(f"Handover written to {written.path} ({written.size:,} bytes, "
+          f"{written.manifest.records_total():,} rows).")
+    return 0
+
+
+def _import(args: argparse.Namespace, answers: Any) -> int:
+    from sgdesk.cli import _signed_in
+
+    data = _read(args.bundle)
+    with _signed_in(args, answers) as (session, _):
+        passphrase = (answers.secret("Bundle passphrase: ") if is_passphrase_bundle(data)
+                      else None)
+        plan = plan_import(session, open_for_import(session, data, passphrase))
+        print(describe(plan))
+        same = {i: True for i in args.same} | {i: False for i in args.different}
+        for question in plan.questions:
+            if question.incoming_id not in same:
+                reply = answers.text(
+                    f"Is {question.incoming} the same pupil as {question.local} here "
+                    f"({question.why})? [y/n] ", None, f"--same/--different {question.incoming_id}")
+                same[question.incoming_id] = reply.strip().lower().startswith("y")
+        if args.dry_run or not plan.adds_anything:
+            print("Nothing was imported.")
+            return 0
+        outcome = apply_import(session, plan, same)
+    print(f"Imported {outcome.records_added} records and "
+          f"{outcome.versions_added + outcome.versions_beside} versions.")
+    return 0
+
+
+def open_handover(path: Path, identity_file: Path | None, answers: Any) -> OpenedBundle:
+    """A handover for ``init --from-handover``: with an age identity file, or the
+    passphrase (asked, or the first line of stdin)."""
+    data = _read(path)
+    if identity_file is not None:
+        identities = [line.strip() for line in _read(identity_file).decode().splitlines()
+                      if line.strip().startswith("AGE-SECRET-KEY-")]
+        return open_bundle(data, identities=identities)
+    return open_bundle(data, passphrase=answers.secret("Bundle passphrase: "))
+
+
+def _read(path: Path) -> bytes:
+    from sgdesk.models.errors import InvalidInput
+
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"{path} cannot be read: {exc.strerror or exc}.") from exc
