@@ -13,6 +13,7 @@ from datetime import date
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench.body_map_figures import body_map_figures
+from bench.bundle_figures import bundle_figures
 from bench.record_figures import record_figures
 from bench.reference_store import reference_store
 from bench.startup import launch_figures, unlock_figures
@@ -36,8 +37,12 @@ def main() -> int:
     if not args.store_only:
         print_table(launch_figures() + unlock_figures() + body_map_figures()
                     + record_figures())
-    figures = measure(reference_store(args.scale, rebuild=args.rebuild))
+    reference = reference_store(args.scale, rebuild=args.rebuild)
+    figures = measure(reference)
     print_figures(figures)
+    bundles, notes = bundle_figures(reference)
+    print_table(bundles)
+    print("\n".join(notes))
     if not args.no_record:
         append_results(figures, date.today())
     return 0

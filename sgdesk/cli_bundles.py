@@ -13,11 +13,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from sgdesk.models.bundles import BundleKind
+from sgdesk.models.errors import BundleRefused
 from sgdesk.services.bundle_building import Encryption
 from sgdesk.services.bundle_import import apply_import, describe, open_for_import, plan_import
 from sgdesk.services.bundle_reading import OpenedBundle, open_bundle
 from sgdesk.services.handover_export import export_handover
-from sgdesk.storage.bundle_file import is_passphrase_bundle
+from sgdesk.services.transfer_receipts import export_receipt, take_receipt, transfer_received
 
 
 def add_bundle_commands(commands: Any, store_and_login: Any, password_stdin: Any) -> None:
@@ -55,6 +57,9 @@ def add_bundle_commands(commands: Any, store_and_login: Any, password_stdin: Any
     take.add_argument("--different", action="append", default=[], metavar="ID",
                       help="this incoming pupil is a different child: add them")
     take.add_argument("--dry-run", action="store_true", help="show the plan, import nothing")
+    take.add_argument("--receipt", type=Path, metavar="DEST",
+                      help="after importing a CP file transfer, write its receipt here "
+                      "(encrypted to the sending school)")
     password_stdin(take, "the password (then the bundle's passphrase, if it has one)")
     take.set_defaults(run=_import)
 
@@ -79,9 +84,18 @@ def _import(args: argparse.Namespace, answers: Any) -> int:
 
     data = _read(args.bundle)
     with _signed_in(args, answers) as (session, _):
-        passphrase = (answers.secret("Bundle passphrase: ") if is_passphrase_bundle(data)
-                      else None)
-        plan = plan_import(session, open_for_import(session, data, passphrase))
+        try:
+            bundle = open_for_import(session, data)
+        except BundleRefused as refused:
+            if refused.reason != "needs_passphrase":
+                raise
+            bundle = open_for_import(session, data, answers.secret("Bundle passphrase: "))
+        if bundle.manifest.kind is BundleKind.RECEIPT:
+            details = take_receipt(session, bundle)
+            print(f"Transfer receipted by {details['acknowledged_by']} "
+                  f"({details['receiving_school']}).")
+            return 0
+        plan = plan_import(session, bundle)
         print(describe(plan))
         same = {i: True for i in args.same} | {i: False for i in args.different}
         for question in plan.questions:
@@ -94,8 +108,11 @@ def _import(args: argparse.Namespace, answers: Any) -> int:
             print("Nothing was imported.")
             return 0
         outcome = apply_import(session, plan, same)
-    print(f"Imported {outcome.records_added} records and "
-          f"{outcome.versions_added + outcome.versions_beside} versions.")
+        print(f"Imported {outcome.records_added} records and "
+              f"{outcome.versions_added + outcome.versions_beside} versions.")
+        if args.receipt and bundle.manifest.kind is BundleKind.TRANSFER:
+            written = export_receipt(session, transfer_received(bundle), args.receipt)
+            print(f"Receipt written to {written.path}: send it to {bundle.manifest.school}.")
     return 0
 
 

@@ -112,8 +112,9 @@ def plan_import(session: Session, bundle: OpenedBundle) -> ImportPlan:
             "new store (File \u2192 New store from a handover), not imported into one that "
             "is in use. Nothing was imported.", "wrong_kind")
     if kind is BundleKind.RECEIPT:
-        raise BundleRefused("This is a receipt for a CP file transfer; open it with "
-                            "Import receipt. Nothing was imported.", "wrong_kind")
+        raise BundleRefused("This is a receipt for a CP file transfer, not records: "
+                            "it closes the transfer (transfer_receipts.take_receipt). "
+                            "Nothing was imported.", "receipt")
     strays = set(bundle.tables) - MERGEABLE
     if strays:
         raise BundleRefused("This bundle carries kinds of record a share or transfer "

@@ -23,7 +23,8 @@ ALLOWED = {
     "storage": {"models", "storage"},
     "services": {"models", "storage", "services"},
     "ui": {"models", "services", "ui"},
-    "cli": {"models", "services", "ui", "cli"},
+    "cli": {"models", "services", "ui", "cli", "cli_bundles"},
+    "cli_bundles": {"models", "services", "cli"},
     "__init__": set(),
     "__main__": {"cli"},
 }

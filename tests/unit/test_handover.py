@@ -182,3 +182,22 @@ def test_any_store_comes_back_identical(steps: list) -> None:  # type: ignore[ty
         finally:
             close(new)
             close(old)
+
+
+@pytest.mark.parametrize("stage", ["Reading records", "Encrypting"])
+def test_cancelling_an_export_leaves_no_file_and_no_log(tmp_path: Path, stage: str) -> None:
+    from sgdesk.models.errors import Cancelled
+
+    old, _ = make_store(tmp_path / "old")
+    add_pupil(old, "Ada", "Lovelace")
+    seen: list[str] = []
+    try:
+        with pytest.raises(Cancelled):
+            export_handover(old, tmp_path / "h.age",
+                            Encryption((key_pair()[1],)),
+                            progress=lambda s, _f: seen.append(s),
+                            cancelled=lambda: stage in seen)
+        assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("old")) == []
+        assert old.db.query("SELECT * FROM bundle_log") == []
+    finally:
+        close(old)
