@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sgdesk.models.sharing import TransferAwaiting
 from sgdesk.services.casework import DueClock
 from sgdesk.services.concerns import HomeAction, HomeConcern, HomeLists
 from sgdesk.services.drafts import WaitingDraft
@@ -87,6 +88,14 @@ def clock_line(due: DueClock) -> str:
     return f"{due.pupil_name} — {due.kind.label}: {due.clock.name} {when}"
 
 
+def transfer_line(transfer: TransferAwaiting) -> str:
+    """``Amy Example — CP file sent to Riverside Academy: receipt due 09/11/2026``
+    (or ``OVERDUE, was due …``)."""
+    when = (f"OVERDUE, was due {day_text(transfer.due_on)}" if transfer.overdue
+            else f"due {day_text(transfer.due_on)}")
+    return f"{transfer.pupil_name} — CP file sent to {transfer.new_school}: receipt {when}"
+
+
 class HomeSection(QWidget):
     """A heading, then either a list of lines that open what they are about (a
     concern, a referral) or a calm sentence saying there is nothing."""
@@ -136,6 +145,7 @@ class HomeView(QWidget):
     referral_chosen = Signal(str, str)
     draft_chosen = Signal(object)
     case_chosen = Signal(str)
+    pupil_chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -158,16 +168,18 @@ class HomeView(QWidget):
                                              "No referral is waiting on overdue feedback.")
         self.case_clocks = HomeSection("Casework clocks due or overdue",
                                        "No casework deadline is due in the next two weeks.")
+        self.transfers = HomeSection("CP files sent, awaiting receipt",
+                                     "Every CP file sent to another school has been receipted.")
         self.overdue_actions = HomeSection("Overdue actions", "No actions are overdue.")
         self.due_this_week = HomeSection("Actions due this week",
                                          "No actions are due in the next seven days.")
         self.recently_logged = HomeSection("Recently logged",
                                            "No concerns have been logged yet.")
         self.sections = (self.drafts, self.awaiting_review, self.overdue_referrals,
-                         self.case_clocks, self.overdue_actions, self.due_this_week,
-                         self.recently_logged)
+                         self.case_clocks, self.transfers, self.overdue_actions,
+                         self.due_this_week, self.recently_logged)
         #: What only the DSL and deputies see.
-        self.reviewer_sections = self.sections[1:6]
+        self.reviewer_sections = self.sections[1:7]
         body = QWidget()
         lists = QVBoxLayout(body)
         lists.setContentsMargins(0, 0, 8, 0)
@@ -213,6 +225,11 @@ class HomeView(QWidget):
         """Casework deadlines (the service gives none to roles that do not hold cases)."""
         self.case_clocks.set_lines([(clock_line(c), c) for c in clocks])
 
+    def show_transfers(self, awaiting: list[TransferAwaiting]) -> None:
+        """CP file transfers with no receipt yet (none for other roles): each opens
+        the pupil's file."""
+        self.transfers.set_lines([(transfer_line(t), t) for t in awaiting])
+
     def show_drafts(self, waiting: list[WaitingDraft]) -> None:
         """Forms left unsaved that can be picked up again (kinds with no way back
         from here are opened from where they belong, and not listed)."""
@@ -234,6 +251,8 @@ class HomeView(QWidget):
             self.draft_chosen.emit(chosen)
         elif isinstance(chosen, DueClock):
             self.case_chosen.emit(chosen.pupil_id)
+        elif isinstance(chosen, TransferAwaiting):
+            self.pupil_chosen.emit(chosen.pupil_id)
         elif isinstance(chosen, OverdueReferral):
             self.referral_chosen.emit(chosen.id, chosen.pupil_id)
         else:

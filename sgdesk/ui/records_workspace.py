@@ -25,12 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sgdesk.models.sharing import TransferAwaiting
 from sgdesk.services import casework, concerns, drafts, pupils, referrals
 from sgdesk.services.casework import DueClock
 from sgdesk.services.concerns import REVIEWER_ROLES, HomeLists
 from sgdesk.services.drafts import WaitingDraft
 from sgdesk.services.referrals import OverdueReferral
 from sgdesk.services.session import Session
+from sgdesk.services.transfers import transfers_awaiting_receipt
 from sgdesk.ui.drafts import DraftableDialog
 from sgdesk.ui.error_text import describe
 from sgdesk.ui.home_view import HomeDetails, HomeView
@@ -53,6 +55,7 @@ class HomeReading:
     overdue_referrals: list[OverdueReferral]
     drafts: list[WaitingDraft]
     clocks: list[DueClock]
+    transfers: list[TransferAwaiting]
 
 
 def read_home(session: Session) -> HomeReading:
@@ -60,7 +63,8 @@ def read_home(session: Session) -> HomeReading:
     today = session.db.clock().astimezone().date()
     return HomeReading(concerns.home_lists(session, today),
                        referrals.overdue_feedback(session, today),
-                       drafts.waiting_drafts(session), casework.clocks_due(session, today))
+                       drafts.waiting_drafts(session), casework.clocks_due(session, today),
+                       transfers_awaiting_receipt(session))
 
 
 class RecordsWorkspace(QWidget):
@@ -124,6 +128,7 @@ class RecordsWorkspace(QWidget):
         self.home_view.referral_chosen.connect(self._open_home_referral)
         self.home_view.draft_chosen.connect(self._open_draft)
         self.home_view.case_chosen.connect(self._open_home_case)
+        self.home_view.pupil_chosen.connect(self.open_pupil)
         self.record_view.changed.connect(self.refresh)
         self.right.currentChanged.connect(self._set_actions_enabled)
         self._set_actions_enabled()
@@ -196,6 +201,7 @@ class RecordsWorkspace(QWidget):
             self.home_view.show_overdue_referrals(found.overdue_referrals)
             self.home_view.show_drafts(found.drafts)
             self.home_view.show_clocks(found.clocks)
+            self.home_view.show_transfers(found.transfers)
 
     def _report(self, exc: BaseException) -> None:
         self.problem.emit(describe(exc))

@@ -183,3 +183,27 @@ def test_an_overdue_casework_clock_is_on_the_home_view_and_opens_the_case(
     record = window.workspace.record_view
     qtbot.waitUntil(lambda: record.isVisible() and record.pupil_id == amy.id)
     assert record.tabs.currentIndex() == CASEWORK_TAB
+
+
+def test_a_cp_file_awaiting_receipt_is_on_the_home_view_and_opens_the_pupil(
+    qtbot: QtBot, make_window: WindowFactory, store_path: Path, tmp_path: Path
+) -> None:
+    from sgdesk.services.bundle_building import Encryption
+    from sgdesk.services.bundle_sharing import export_transfer
+    from sgdesk.storage import age_keys
+
+    session, _ = make_store(store_path)
+    amy = add_pupil(session, "Amy", "Example")
+    partner = age_keys.public_key_of(age_keys.new_identity())
+    export_transfer(session, amy.id, TODAY - timedelta(days=30), "Riverside Academy",
+                    tmp_path / "t.age", Encryption((partner,)))
+    close(session)
+    window = unlocked_on(qtbot, make_window, store_path)
+    home = window.home_view
+    (line,) = lines(home.transfers.list)
+    assert line.startswith("Amy Example — CP file sent to Riverside Academy: receipt ")
+    assert "OVERDUE, was due" in line
+    shot(window, "home_transfer_awaiting_receipt")
+    home.transfers.list.itemActivated.emit(home.transfers.list.item(0))
+    record = window.workspace.record_view
+    qtbot.waitUntil(lambda: record.isVisible() and record.pupil_id == amy.id)
