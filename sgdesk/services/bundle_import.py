@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sgdesk.models.bundles import BundleKind
@@ -48,6 +48,9 @@ VERSIONED = ("pupils", "concerns", "body_maps", "chronology_events", "referrals"
 #: Rows derived from a record's current version, replaced with it.
 DERIVED = {"concern_children": "concern_id", "concern_actions": "concern_id",
            "body_map_marks": "map_id"}
+_RECORD_NOUNS = {"pupils": "pupil", "concerns": "concern", "body_maps": "body map",
+                 "chronology_events": "chronology event", "referrals": "referral",
+                 "cases": "case"}
 #: Everything a share or transfer may carry; anything else is refused.
 MERGEABLE = frozenset({"users", "families", "chronology_significance", *VERSIONED,
                        *(f"{t[:-1]}_versions" for t in VERSIONED), *DERIVED})
@@ -73,6 +76,8 @@ class ImportPlan:
     questions: tuple[PupilQuestion, ...]
     new_pupils: int
     known_pupils: int
+    #: Incoming pupil ids a person matched to a pupil here in an earlier import.
+    matched_before: dict[str, str] = field(default_factory=dict)
     new_records: dict[str, int] = field(default_factory=dict)
     new_versions: int = 0
     beside_versions: int = 0
@@ -121,8 +126,9 @@ def plan_import(session: Session, bundle: OpenedBundle) -> ImportPlan:
                             "never holds. Nothing was imported.", "malformed")
     questions: list[PupilQuestion] = []
     new_pupils = known = 0
+    earlier = BundleLog(session.db).pupil_matches()
     for row in bundle.rows("pupils"):
-        if _local_row(session, "pupils", row["id"]) is not None:
+        if _local_row(session, "pupils", row["id"]) is not None or row["id"] in earlier:
             known += 1
             continue
         match = _possible_match(session, row)
@@ -131,14 +137,15 @@ def plan_import(session: Session, bundle: OpenedBundle) -> ImportPlan:
         else:
             questions.append(match)
     work = _Work({t.name: t for t in table_shapes(session.db)})
+    asked = {q.incoming_id for q in questions}
     for table in VERSIONED:
         for row in bundle.rows(table):
-            if table == "pupils" and any(q.incoming_id == row["id"] for q in questions):
+            if table == "pupils" and (row["id"] in asked or row["id"] in earlier):
                 continue
-            _merge_record(session, None, bundle, table, row, {}, work)
+            _merge_record(session, None, bundle, table, _remapped(row, earlier), earlier, work)
     previous = BundleLog(session.db).imported(bundle.manifest.bundle_id)
     return ImportPlan(bundle, previous.at if previous else None, tuple(questions),
-                      new_pupils, known, work.records, work.versions, work.beside,
+                      new_pupils, known, earlier, work.records, work.versions, work.beside,
                       work.unchanged)
 
 
@@ -177,7 +184,8 @@ def apply_import(session: Session, plan: ImportPlan, same_pupil: Mapping[str, bo
         raise InvalidInput("Say for each pupil listed whether they are the pupil already "
                            "on this register.")
     bundle = plan.bundle
-    mapping = {q.incoming_id: q.local_id for q in plan.questions if same_pupil[q.incoming_id]}
+    mapping = plan.matched_before | {q.incoming_id: q.local_id for q in plan.questions
+                                     if same_pupil[q.incoming_id]}
     work = _Work({t.name: t for t in table_shapes(session.db)})
     with session.db.write(session.user.id) as tx:
         _add_people(session, tx, bundle, work)
@@ -197,7 +205,7 @@ def apply_import(session: Session, plan: ImportPlan, same_pupil: Mapping[str, bo
             {"bundle_id": bundle.manifest.bundle_id, "made_by": bundle.manifest.created_by,
              "made_at": bundle.manifest.created_at, "details": bundle.manifest.details,
              "records_added": work.records, "versions_added": work.versions,
-             "versions_beside": work.beside, "matched_pupils": len(mapping)},
+             "versions_beside": work.beside, "matched": mapping},
         )
     log.info("bundle imported: %d records, %d versions", sum(work.records.values()),
              work.versions + work.beside)
@@ -342,19 +350,32 @@ def _add_significance(session: Session, tx: WriteTransaction, bundle: OpenedBund
 def describe(plan: ImportPlan) -> str:
     """One paragraph for the preview and the command line."""
     manifest = plan.bundle.manifest
-    parts = [f"{manifest.kind.label} from {manifest.school}, made {manifest.created_at[:10]} "
+    made = stamp_day(manifest.created_at)
+    parts = [f"{manifest.kind.label} from {manifest.school}, made {made} "
              f"by {manifest.created_by}."]
     if plan.already_imported_at:
-        parts.append(f"This bundle was imported here before ({plan.already_imported_at[:10]}).")
-    added = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in plan.new_records.items() if n)
+        before = stamp_day(plan.already_imported_at)
+        parts.append(f"This bundle was imported here before ({before}).")
+    added = ", ".join(counted(n, _RECORD_NOUNS.get(t, t)) for t, n in plan.new_records.items()
+                      if n)
     parts.append(f"New: {added}." if added else "No new records.")
     if plan.new_versions:
-        parts.append(f"{plan.new_versions} newer versions of records already here.")
+        parts.append(f"{counted(plan.new_versions, 'newer version')} of records already here.")
     if plan.beside_versions:
-        parts.append(f"{plan.beside_versions} versions that differ from the ones here will be "
-                     "added beside them (nothing here is overwritten).")
+        parts.append(f"{counted(plan.beside_versions, 'version')} that differ from the ones "
+                     "here will be added beside them (nothing here is overwritten).")
     if plan.questions:
-        parts.append(f"{len(plan.questions)} pupils may already be on the register: "
-                     "answer for each below.")
+        parts.append(f"{counted(len(plan.questions), 'pupil')} may already be on the register: "
+                     "answer for each.")
     return " ".join(parts)
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 pupil``, ``3 pupils``."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def stamp_day(stamp: str) -> str:
+    """A stored timestamp as the day people write (``23/11/2026``), local time."""
+    return day_text(datetime.fromisoformat(stamp).astimezone().date())
 

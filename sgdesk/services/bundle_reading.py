@@ -164,7 +164,12 @@ def parse_records(manifest: Manifest, members: dict[str, bytes], schema: Records
             raise _refused("A table the manifest counts is missing.", "malformed")
         rows: Rows = []
         try:
-            for line in member.decode("utf-8").splitlines():
+            # JSON Lines ends lines with "\n" only: str.splitlines() would also
+            # break inside a text holding U+0085 or U+2028
+            lines = member.decode("utf-8").split("\n")
+            if lines[-1] == "":
+                lines.pop()  # the newline that ends the last row
+            for line in lines:
                 row = json.loads(line)
                 validate(row)
                 rows.append(row)

@@ -142,7 +142,7 @@ def select_share(db: Database, request: ShareRequest, sender: str) -> SelectedSh
     shared = set(request.pupil_ids)
     records = _gather(db, shapes, request)
     included = set(request.include_children)
-    others = _other_children(db, records, people, shared, included)
+    others = _other_children(db, records, people, shared)
     names = ChildNames(removed=tuple(people[i] for i in others if i not in included),
                        kept=tuple(people[i] for i in (*request.pupil_ids, *included)))
     redactor = TextRedactor(names.forms(), *(_staff_forms(db, records, names)
@@ -285,15 +285,16 @@ def _children_of(body: str) -> set[str]:
 
 # -- who else is in the records --------------------------------------------------------
 def _other_children(db: Database, records: Sequence[ShareRecord], people: Mapping[str, Person],
-                    shared: set[str], included: set[str]) -> dict[str, FoundChild]:
+                    shared: set[str]) -> dict[str, FoundChild]:
     """Children other than the shared ones found in the records: linked to them,
-    in the same family, or named in full anywhere in their text."""
-    staying = shared | included
-    mentions = MentionIndex.of(p for i, p in people.items() if i not in staying)
+    in the same family, or named in full anywhere in their text. Children the DSL
+    chose to include are found too (so the preview can list them, ticked); the
+    callers redact only those not included."""
+    mentions = MentionIndex.of(p for i, p in people.items() if i not in shared)
     found: dict[str, FoundChild] = {}
 
     def note(pupil_id: str, how: str, on_files_of: Iterable[str]) -> None:
-        if pupil_id not in staying and pupil_id in people:
+        if pupil_id not in shared and pupil_id in people:
             entry = found.setdefault(pupil_id, FoundChild())
             entry.how.add(how)
             entry.on_files_of.update(on_files_of)

@@ -47,6 +47,16 @@ class BundleLog:
         return [BundleLogEntry(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]),
                                str(r[6]), json.loads(r[7])) for r in rows]
 
+    def pupil_matches(self) -> dict[str, str]:
+        """Incoming pupil id → the pupil here a person said they are, from every
+        earlier import, so the same child is not asked about twice."""
+        found: dict[str, str] = {}
+        for entry in reversed(self.entries("import")):
+            matched = entry.body.get("matched")
+            if isinstance(matched, dict):
+                found.update({str(k): str(v) for k, v in matched.items()})
+        return found
+
     def imported(self, bundle_id: str) -> BundleLogEntry | None:
         """When the bundle with this manifest id was taken in here, if it was."""
         for entry in self.entries("import"):

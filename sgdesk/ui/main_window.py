@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from sgdesk import __version__
+from sgdesk.models.address_book import SHARING_ROLES
 from sgdesk.models.errors import StoreInUse
 from sgdesk.services import drafts, maintenance, preferences
 from sgdesk.services.demo import create_demo_store
@@ -148,6 +149,7 @@ class MainWindow(QMainWindow):
         self.unlock_view.store_unusable.connect(self._on_store_unusable)
         self.unlock_view.open_other_requested.connect(self.choose_store_to_open)
         self.unlock_view.new_store_requested.connect(self.new_store)
+        self.unlock_view.handover_requested.connect(self.new_store_from_handover)
         self.unlock_view.retry_requested.connect(self.open_store)
         self.unlock_screen_shown.connect(self._build_workspace_soon)
 
@@ -199,9 +201,20 @@ class MainWindow(QMainWindow):
         self.lock_action = self._action("&Lock", self.lock, QKeySequence("Ctrl+L"))
         self.quit_action = self._action("&Quit", self.close,
                                         QKeySequence(QKeySequence.StandardKey.Quit))
-        file_menu.addActions([self.new_store_action, self.open_store_action])
+        self.new_from_handover_action = self._action("New store from a &handover…",
+                                                     self.new_store_from_handover)
+        self.import_bundle_action = self._action("&Import bundle…", self.import_bundle)
+        self.share_action = self._action("&Share records with a partner…", self.share_records)
+        self.transfer_action = self._action("Send a &CP file to a new school…",
+                                            self.send_cp_file)
+        self.handover_action = self._action("Hand over to a ne&w DSL…", self.hand_over)
+        file_menu.addActions([self.new_store_action, self.new_from_handover_action,
+                              self.open_store_action])
         file_menu.addSeparator()
         file_menu.addActions([self.backup_action, self.verify_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.share_action, self.transfer_action,
+                              self.import_bundle_action, self.handover_action])
         file_menu.addSeparator()
         file_menu.addActions([self.lock_action, self.quit_action])
 
@@ -214,6 +227,11 @@ class MainWindow(QMainWindow):
             "Sc&hool calendar and referral settings…", self.open_school_settings)
         account_menu.addActions([self.change_password_action, self.users_action,
                                  self.settings_action, self.school_settings_action])
+        self.school_key_action = self._action("This school's &public key…",
+                                              self.open_school_key)
+        self.address_book_action = self._action("A&ddress book…", self.open_address_book)
+        account_menu.addSeparator()
+        account_menu.addActions([self.school_key_action, self.address_book_action])
 
         self.records_menu = bar.addMenu("&Records")
         self.records_separator = self.records_menu.addSeparator()
@@ -234,8 +252,13 @@ class MainWindow(QMainWindow):
             action.setEnabled(unlocked)
         # The adult register is the DSL's alone, like user admin (the service checks too).
         for action in (self.users_action, self.settings_action, self.school_settings_action,
-                       self.adult_register_action):
+                       self.adult_register_action, self.handover_action):
             action.setEnabled(is_dsl)
+        # Encrypted files are sent and opened by the DSL and deputies (the services check too).
+        shares = session is not None and session.user.role in SHARING_ROLES
+        for action in (self.school_key_action, self.address_book_action,
+                       self.import_bundle_action, self.share_action, self.transfer_action):
+            action.setEnabled(shares)
 
     # -- the records workspace ----------------------------------------------------------
     def _build_workspace_soon(self) -> None:
@@ -436,6 +459,13 @@ class MainWindow(QMainWindow):
         wizard.store_created.connect(self.adopt_unlocked_store)
         self._open_dialog(wizard)
 
+    def new_store_from_handover(self) -> None:
+        from sgdesk.ui.dialogs.handover_setup_wizard import HandoverSetupWizard
+
+        wizard = HandoverSetupWizard(self.worker, self._free_store_path(), self.locations, self)
+        wizard.store_created.connect(self.adopt_unlocked_store)
+        self._open_dialog(wizard)
+
     def _free_store_path(self) -> Path:
         """``records.sgdesk`` in the data folder, or ``records-2.sgdesk`` and so on if taken."""
         first = self.locations.default_store
@@ -522,6 +552,47 @@ class MainWindow(QMainWindow):
 
         if self._session is not None:
             self._open_dialog(AdultRegisterDialog(self.worker, self._session, self))
+
+    def open_school_key(self) -> None:
+        from sgdesk.ui.dialogs.school_key_dialog import SchoolKeyDialog
+
+        if self._session is not None:
+            self._open_dialog(SchoolKeyDialog(self.worker, self._session, self))
+
+    def open_address_book(self) -> None:
+        from sgdesk.ui.dialogs.address_book_dialog import AddressBookDialog
+
+        if self._session is not None:
+            self._open_dialog(AddressBookDialog(self.worker, self._session, self))
+
+    def hand_over(self) -> None:
+        from sgdesk.ui.dialogs.handover_export_dialog import HandoverExportDialog
+
+        if self._session is not None:
+            self._open_dialog(HandoverExportDialog(self.worker, self._session, self.locations,
+                                                   self))
+
+    def share_records(self) -> None:
+        from sgdesk.ui.dialogs.share_wizard import ShareWizard
+
+        if self._session is not None:
+            self._open_dialog(ShareWizard(self.worker, self._session, parent=self))
+
+    def send_cp_file(self) -> None:
+        from sgdesk.ui.dialogs.transfer_dialog import TransferDialog
+
+        if self._session is not None:
+            dialog = TransferDialog(self.worker, self._session, parent=self)
+            dialog.panel.exported.connect(lambda _w: self.ensure_workspace().refresh())
+            self._open_dialog(dialog)
+
+    def import_bundle(self) -> None:
+        from sgdesk.ui.dialogs.import_bundle_dialog import ImportBundleDialog
+
+        if self._session is not None:
+            dialog = ImportBundleDialog(self.worker, self._session, self)
+            dialog.imported.connect(self.ensure_workspace().refresh)
+            self._open_dialog(dialog)
 
     def show_about(self) -> None:
         box = QMessageBox(QMessageBox.Icon.NoIcon, "About sgdesk",

@@ -50,13 +50,15 @@ def plain_label(text: str = "", object_name: str = "") -> QLabel:
 class UnlockView(QWidget):
     """Signals: :attr:`unlocked` (an :class:`UnlockResult`); :attr:`store_unusable`
     when unlocking showed the store cannot be used (the owner should release it);
-    :attr:`open_other_requested`, :attr:`new_store_requested` and
-    :attr:`retry_requested` (the store's path) from the problem page."""
+    :attr:`open_other_requested`, :attr:`new_store_requested`,
+    :attr:`handover_requested` and :attr:`retry_requested` (the store's path) from
+    the problem page."""
 
     unlocked = Signal(object)
     store_unusable = Signal(object)
     open_other_requested = Signal()
     new_store_requested = Signal()
+    handover_requested = Signal()
     retry_requested = Signal(object)
 
     def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
@@ -165,13 +167,16 @@ class UnlockView(QWidget):
         self.retry_button = QPushButton("&Try again")
         self.open_other_button = QPushButton("&Open another store…")
         self.new_store_button = QPushButton("&New store…")
+        self.handover_button = QPushButton("New store from a &handover…")
         self.retry_button.clicked.connect(lambda: self.retry_requested.emit(self._problem_path))
         self.open_other_button.clicked.connect(self.open_other_requested)
         self.new_store_button.clicked.connect(self.new_store_requested)
+        self.handover_button.clicked.connect(self.handover_requested)
         buttons = QHBoxLayout()
         buttons.addWidget(self.retry_button)
         buttons.addWidget(self.open_other_button)
         buttons.addWidget(self.new_store_button)
+        buttons.addWidget(self.handover_button)
         buttons.addStretch(1)
         page = QWidget()
         layout = QVBoxLayout(page)

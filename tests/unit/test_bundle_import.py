@@ -134,3 +134,22 @@ def test_a_handover_is_not_merged_into_a_store_in_use(stores, tmp_path: Path) ->
     with pytest.raises(BundleRefused) as refused:
         plan_import(receiver, bundle)
     assert refused.value.reason == "wrong_kind"
+
+
+def test_a_pupil_matched_once_is_not_asked_about_again(stores, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sender, receiver = stores
+    theirs = add_pupil(sender, "Ann", "Smith", upn="A123456789012")
+    concern_id = log_about(sender, theirs, facts="first")
+    ours = add_pupil(receiver, "Annie", "Smith", upn="A123456789012")
+    first = _share(sender, receiver, tmp_path / "one.age")
+    plan = plan_import(receiver, open_for_import(receiver, first))
+    apply_import(receiver, plan, {theirs.id: True})
+    again = plan_import(receiver, open_for_import(receiver, first))
+    assert not again.questions and not again.adds_anything
+    _amend_facts(sender, concern_id, "second")
+    later = plan_import(receiver, open_for_import(
+        receiver, _share(sender, receiver, tmp_path / "two.age")))
+    assert not later.questions and (later.new_versions, later.beside_versions) == (1, 0)
+    apply_import(receiver, later, {})
+    (entry,) = concerns.concerns_on_file(receiver, ours.id)
+    assert concerns.get_concern(receiver, entry.id).current.facts == "second"

@@ -77,7 +77,7 @@ def test_import_a_share_answering_the_pupil_question(monkeypatch: pytest.MonkeyP
     bundle = str(tmp_path / "share.age")
     assert run(monkeypatch, "import", store, bundle, "--login", DSL_LOGIN, "--dry-run",
                "--same", theirs.id, "--password-stdin", stdin=f"{DSL_PASSWORD}\n") == 0
-    assert "1 pupils may already be on the register" in capsys.readouterr().out
+    assert "1 pupil may already be on the register" in capsys.readouterr().out
     assert run(monkeypatch, "import", store, bundle, "--login", DSL_LOGIN, "--password-stdin",
                stdin=f"{DSL_PASSWORD}\n") == 2  # the question needs an answer
     assert run(monkeypatch, "import", store, bundle, "--login", DSL_LOGIN, "--same", theirs.id,

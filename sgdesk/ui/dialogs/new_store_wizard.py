@@ -9,6 +9,7 @@ says what went wrong under the field concerned.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -228,12 +229,16 @@ class RecoveryKeyPage(QWizardPage):
 
 class NewStoreWizard(QWizard):
     """Creates a store and signs its DSL in; emits :attr:`store_created` with the
-    :class:`UnlockResult`. The caller owns the session from then on."""
+    :class:`UnlockResult`. The caller owns the session from then on.
+
+    A store set up from a handover (``handover_setup_wizard``) adds a
+    ``first_page`` and fills the store another way (:meth:`creation_job`)."""
 
     store_created = Signal(object)
 
     def __init__(self, worker: DbWorker, default_path: Path,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 first_page: QWizardPage | None = None) -> None:
         super().__init__(parent)
         self._worker = worker
         self._result: UnlockResult | None = None
@@ -243,6 +248,8 @@ class NewStoreWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Create store")
         self.details_page = StoreDetailsPage(default_path)
         self.recovery_page = RecoveryKeyPage(self.details_page)
+        if first_page is not None:
+            self.addPage(first_page)
         self.addPage(self.details_page)
         self.addPage(self.recovery_page)
         self.resize(640, 600)
@@ -266,9 +273,14 @@ class NewStoreWizard(QWizard):
         assert page.raw_key is not None
         path, details, raw = self.details_page.path(), self.details_page.details(), page.raw_key
         self._set_creating(True)
-        self._worker.run(lambda: create_store(path, details, raw),
+        self._worker.run(self.creation_job(path, details, raw),
                          on_done=while_alive(self, self._created),
                          on_error=while_alive(self, self._failed))
+
+    def creation_job(self, path: Path, details: NewStoreDetails,
+                     recovery_key: bytes) -> Callable[[], UnlockResult]:
+        """The worker job that makes the store (built here, on the GUI thread)."""
+        return lambda: create_store(path, details, recovery_key)
 
     def _set_creating(self, creating: bool) -> None:
         page = self.recovery_page
