@@ -1,24 +1,29 @@
 """``sgdesk export`` and ``sgdesk import``: the command-line twins of the bundle screens.
 
-``export`` writes a handover of the whole store (DSL only) to age public keys
-or a passphrase; ``import`` takes a partner's share or another school's CP file
-transfer into a store, printing what it would add and asking about each pupil
-who may already be on the register (or taking the answers as options). A
+``export`` writes a handover of the whole store (DSL only), a partner share or
+a CP file transfer, to age public keys or a passphrase. ``import`` takes a
+partner's share or another school's CP file transfer into a store, printing
+what it would add and asking about each pupil who may already be on the
+register (or taking the answers as options); a receipt closes its transfer. A
 handover is opened by ``sgdesk init PATH --from-handover BUNDLE``.
 """
 
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sgdesk.models.bundles import BundleKind
 from sgdesk.models.errors import BundleRefused
+from sgdesk.models.sharing import LegalBasis, SharedKind, ShareRequest
 from sgdesk.services.bundle_building import Encryption
 from sgdesk.services.bundle_import import apply_import, describe, open_for_import, plan_import
 from sgdesk.services.bundle_reading import OpenedBundle, open_bundle
+from sgdesk.services.bundle_sharing import export_share, export_transfer
 from sgdesk.services.handover_export import export_handover
+from sgdesk.services.pupils import pupil_id_for
 from sgdesk.services.transfer_receipts import export_receipt, take_receipt, transfer_received
 
 
@@ -28,18 +33,41 @@ def add_bundle_commands(commands: Any, store_and_login: Any, password_stdin: Any
 
     export = commands.add_parser(
         "export",
-        help="write an encrypted bundle (a handover of the whole store)",
-        description="Write a handover bundle of the whole store to DEST, encrypted to each "
-        "--to public key (age1…) or, with --passphrase, to a passphrase you are asked for "
-        "(with --password-stdin: the line after your password). DSL only.",
+        help="write an encrypted bundle: a handover, a partner share or a CP file transfer",
+        description="Write one bundle, encrypted to each --to public key (age1…) or, with "
+        "--passphrase, to a passphrase you are asked for (with --password-stdin: the line "
+        "after your password). --handover: the whole store (DSL only). --share: the chosen "
+        "records of --pupil (id or UPN), other children struck out unless --include-child. "
+        "--transfer: one pupil's whole CP file to --new-school, starting the five-school-day "
+        "receipt clock.",
     )
     store_and_login(export)
-    export.add_argument("--handover", type=Path, metavar="DEST", required=True,
-                        help="the bundle file to write (an existing file is replaced)")
+    kinds = export.add_mutually_exclusive_group(required=True)
+    kinds.add_argument("--handover", type=Path, metavar="DEST", help="hand over the whole store")
+    kinds.add_argument("--share", type=Path, metavar="DEST", help="share with a partner")
+    kinds.add_argument("--transfer", type=Path, metavar="DEST",
+                       help="send a pupil's CP file to their new school")
     export.add_argument("--to", action="append", default=[], metavar="AGE1KEY",
                         help="a recipient's age public key (repeat for several)")
     export.add_argument("--passphrase", action="store_true",
                         help="protect the bundle with a passphrase instead of keys")
+    export.add_argument("--pupil", action="append", default=[], metavar="ID_OR_UPN",
+                        help="share or transfer this pupil (repeat to share several)")
+    export.add_argument("--kinds", default=",".join(k.value for k in SharedKind),
+                        help="what to share, comma-separated: "
+                        + ", ".join(k.value for k in SharedKind) + " (default: all)")
+    export.add_argument("--recipient", help="who the share is for (logged)")
+    export.add_argument("--purpose", help="why it is shared (logged)")
+    export.add_argument("--legal-basis", default=LegalBasis.SAFEGUARDING.value,
+                        choices=[b.value for b in LegalBasis],
+                        help="the lawful basis for sharing (logged; default safeguarding)")
+    export.add_argument("--include-child", action="append", default=[], metavar="ID_OR_UPN",
+                        help="leave this other child named in the shared records")
+    export.add_argument("--anonymise-staff", action="store_true",
+                        help="replace staff names with Staff member 1, 2…")
+    export.add_argument("--moved-on", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="the day the pupil moved school (transfer)")
+    export.add_argument("--new-school", help="the pupil's new school (transfer)")
     password_stdin(export, "the password, then the passphrase")
     export.set_defaults(run=_export)
 
@@ -69,14 +97,38 @@ def _export(args: argparse.Namespace, answers: Any) -> int:
 
     if bool(args.to) == bool(args.passphrase):
         raise UsageError("give --to KEY (one or more) or --passphrase")
+    if (args.share or args.transfer) and not args.pupil:
+        raise UsageError("--share and --transfer need --pupil")
+    if args.transfer and not (args.moved_on and args.new_school):
+        raise UsageError("--transfer needs --moved-on and --new-school")
     with _signed_in(args, answers) as (session, _):
         encryption = Encryption(passphrase=answers.new_secret("Bundle passphrase: "),
                                 described_as="passphrase") if args.passphrase else \
             Encryption(tuple(args.to), described_as=", ".join(args.to))
-        written = export_handover(session, args.handover, encryption)
-    print(f"Handover written to {written.path} ({written.size:,} bytes, "
-          f"{written.manifest.records_total():,} rows).")
+        if args.handover:
+            written = export_handover(session, args.handover, encryption)
+        elif args.transfer:
+            written = export_transfer(session, pupil_id_for(session, args.pupil[0]),
+                                      args.moved_on, args.new_school, args.transfer, encryption)
+        else:
+            written = export_share(session, _share_request(session, args), args.share,
+                                   encryption)
+    print(f"{written.manifest.kind.label} written to {written.path} "
+          f"({written.size:,} bytes, {written.manifest.records_total():,} rows).")
     return 0
+
+
+def _share_request(session: Any, args: argparse.Namespace) -> ShareRequest:
+    from sgdesk.cli import UsageError
+
+    try:
+        kinds = frozenset(SharedKind(k.strip()) for k in args.kinds.split(",") if k.strip())
+    except ValueError:
+        raise UsageError(f"--kinds takes {', '.join(k.value for k in SharedKind)}") from None
+    return ShareRequest(
+        tuple(pupil_id_for(session, p) for p in args.pupil), kinds, args.recipient or "",
+        args.purpose or "", LegalBasis(args.legal_basis).label,
+        tuple(pupil_id_for(session, p) for p in args.include_child), args.anonymise_staff)
 
 
 def _import(args: argparse.Namespace, answers: Any) -> int:

@@ -65,6 +65,9 @@ class BundleContent:
     pdfs: dict[str, bytes] = field(default_factory=dict)
     templates: dict[str, bytes] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
+    #: Who the manifest says made it; the signed-in user unless a share with
+    #: staff anonymised names its sender by their alias too.
+    made_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ def write_bundle(session: Session, content: BundleContent, dest: Path, encryptio
         school=session.school_name,
         store_id=str(meta.get("store_id", "")),
         created_at=now,
-        created_by=session.user.display_name,
+        created_by=content.made_by or session.user.display_name,
         counts={table: len(rows) for table, rows in content.tables.items()},
         members={name: hashlib.sha256(data).hexdigest() for name, data in members},
         details=content.details,

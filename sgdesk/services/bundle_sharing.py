@@ -57,6 +57,7 @@ from sgdesk.services.school_identity import require_sharing_role, school_public_
 from sgdesk.services.session import Session
 from sgdesk.services.share_printing import PlannedPdf, plan_pdfs, print_pdfs
 from sgdesk.services.share_selection import SelectedShare, ShareRecord, select_share
+from sgdesk.services.transfer_receipts import TransferReceived, receipt_page_pdf
 from sgdesk.storage import codec
 from sgdesk.storage.versioned import VersionedTable
 
@@ -113,6 +114,8 @@ def export_transfer(session: Session, pupil_id: str, moved_on: date, new_school:
     transfer_id = str(uuid.uuid4())
     due_on = transfer_due_on(moved_on, school_calendar(session))
     content = _content(session, BundleKind.TRANSFER, share, pdfs, progress, cancelled)
+    content.pdfs["receipt-to-return.pdf"] = receipt_page_pdf(
+        TransferReceived(transfer_id, "", session.school_name, ""), school, "", None)
     content.details = {"transfer_id": transfer_id, "pupil_id": pupil_id,
                        "moved_on": moved_on.isoformat(), "due_on": due_on.isoformat(),
                        "new_school": school,
@@ -150,7 +153,8 @@ def _content(session: Session, kind: BundleKind, share: SelectedShare,
                                                   _CHOOSING + (_PRINTING - _CHOOSING) * f),
                       cancelled=cancelled)
     tables: dict[str, list[Mapping[str, Any]]] = {t: list(r) for t, r in share.tables.items()}
-    return BundleContent(kind, tables, pdfs, details=dict(share.details))
+    return BundleContent(kind, tables, pdfs, details=dict(share.details),
+                         made_by=share.printed_by)
 
 
 def _after_printing(progress: StageProgress) -> StageProgress:

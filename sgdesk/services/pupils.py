@@ -103,6 +103,19 @@ def get_pupil(session: Session, pupil_id: str) -> PupilRecord:
     return PupilRecord(pupil, version, history, family)
 
 
+def pupil_id_for(session: Session, id_or_upn: str) -> str:
+    """The register id a person typed, or the id of the pupil with that UPN (the
+    command line names pupils by UPN: nobody knows an internal id by heart)."""
+    text = id_or_upn.strip()
+    repo = PupilRepository(session.db)
+    if repo.get(text) is not None:
+        return text
+    found = repo.by_upn(text.upper())
+    if found is None:
+        raise InvalidInput(f"No pupil on the register has the id or UPN {text}.")
+    return found
+
+
 def family_members(session: Session, family_id: str) -> list[Pupil]:
     """The pupils linked into one family, eldest first (for a family's printed
     chronology, which lists every child even where a child has no entries)."""

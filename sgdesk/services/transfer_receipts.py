@@ -89,8 +89,13 @@ def receipt_page_pdf(received: TransferReceived, receiving_school: str, signed_b
     """The printed receipt: filled in when made by sgdesk, with blank lines to
     sign and date when ``at`` is None (a school without sgdesk)."""
     frame = DocumentFrame("Receipt for a child protection file", "sgdesk transfer receipt",
-                          signed_by or receiving_school)
+                          signed_by or received.from_school)
     story = [
+        *([] if at else [para(
+            "For a school without sgdesk: print this page, fill it in and sign it when you "
+            "have opened the file, and send it back to the school that sent it (by secure "
+            "email or post). They record it to close the transfer.", STYLES.body),
+            Spacer(1, 3 * mm)]),
         para("The school below confirms it has received, and can open, the child "
              "protection file sent to it.", STYLES.body),
         Spacer(1, 4 * mm),
@@ -98,7 +103,7 @@ def receipt_page_pdf(received: TransferReceived, receiving_school: str, signed_b
             ("Sent by", received.from_school),
             ("Received by", receiving_school or "_" * 40),
             ("Transfer reference", received.transfer_id),
-            ("Bundle reference", received.bundle_id),
+            *([("Bundle reference", received.bundle_id)] if received.bundle_id else []),
             ("Acknowledged by", signed_by or "_" * 40),
             ("Date and time", moment_text(at) if at else "_" * 40),
         ]),

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from sgdesk.models.bundles import BundleKind
-from sgdesk.models.users import Role
 from sgdesk.services import concerns, pupils
 from sgdesk.services.bundle_building import BundleContent, Encryption, write_bundle
 from sgdesk.services.bundle_sharing import export_transfer
@@ -28,8 +27,8 @@ from sgdesk.ui.dialogs.import_bundle_dialog import ImportBundleDialog
 from sgdesk.ui.form_helpers import set_next_save_path
 from sgdesk.ui.worker import DbWorker
 from tests.bundle_helpers import key_pair
-from tests.helpers import add_colleague, add_pupil, close, log_about, make_store
-from tests.ui.conftest import WindowFactory, on_worker, shot, shown, unlocked_on
+from tests.helpers import add_pupil, close, log_about
+from tests.ui.conftest import on_worker, shot, shown
 
 UPN = "A123456789012"
 #: What a share of whole pupil records carries (until bundle_sharing makes them).
@@ -200,21 +199,6 @@ def test_cancel_while_opening_stops_and_imports_nothing(
     qtbot.waitUntil(lambda: not dialog.task.running, timeout=10_000)
     assert "cancelled" in dialog.message.text()
     assert dialog.pages.currentIndex() == 0 and dialog.action_button.isEnabled()
-
-
-def test_file_menu_offers_import_to_the_dsl_and_deputies_only(
-        qtbot: QtBot, make_window: WindowFactory, store_path: Path) -> None:
-    session, _ = make_store(store_path)
-    add_colleague(session, "deputy", Role.DEPUTY_DSL)
-    add_colleague(session, "sendco", Role.SENDCO)
-    close(session)
-    for login, offered in (("deputy", True), ("sendco", False)):
-        window = unlocked_on(qtbot, make_window, store_path, login, "colleague password")
-        assert window.import_bundle_action.isEnabled() is offered
-        if offered:
-            window.import_bundle_action.trigger()
-            qtbot.waitUntil(lambda w=window: bool(w.findChildren(ImportBundleDialog)))
-        window.close()
 
 
 def test_a_transfer_imported_here_gives_a_receipt_that_closes_it_at_the_sender(

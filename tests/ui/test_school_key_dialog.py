@@ -9,15 +9,14 @@ from pypdf import PdfReader
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from sgdesk.models.users import Role
 from sgdesk.services.school_identity import school_public_key
 from sgdesk.services.session import Session
 from sgdesk.ui.clipboard_guard import clipboard_guard
 from sgdesk.ui.dialogs.school_key_dialog import SchoolKeyDialog
 from sgdesk.ui.form_helpers import set_next_save_path
 from sgdesk.ui.worker import DbWorker
-from tests.helpers import SCHOOL, add_colleague, close, make_store
-from tests.ui.conftest import WindowFactory, on_worker, shot, shown, unlocked_on
+from tests.helpers import SCHOOL
+from tests.ui.conftest import on_worker, shot, shown
 
 
 def opened(qtbot: QtBot, worker: DbWorker, session: Session) -> SchoolKeyDialog:
@@ -53,21 +52,3 @@ def test_save_key_sheet_writes_a_pdf_without_asking_for_a_password(
     assert f"age -r {dialog.public_key} -o file.age file" in text
     assert SCHOOL in text
     qtbot.waitUntil(lambda: "Saved as" in dialog.note.text())
-
-
-def test_account_menu_offers_key_and_address_book_to_dsl_and_deputy_only(
-        qtbot: QtBot, make_window: WindowFactory, store_path: Path) -> None:
-    session, _ = make_store(store_path)
-    add_colleague(session, "deputy", Role.DEPUTY_DSL)
-    add_colleague(session, "sendco", Role.SENDCO)
-    close(session)
-    for login, offered in (("deputy", True), ("sendco", False)):
-        window = unlocked_on(qtbot, make_window, store_path, login, "colleague password")
-        assert window.school_key_action.isEnabled() is offered
-        assert window.address_book_action.isEnabled() is offered
-        if offered:
-            window.school_key_action.trigger()
-            qtbot.waitUntil(lambda w=window: any(
-                isinstance(d, SchoolKeyDialog) and d.public_key
-                for d in w.findChildren(SchoolKeyDialog)))
-        window.close()

@@ -14,7 +14,6 @@ from pytestqt.qtbot import QtBot
 from sgdesk.models.address_book import ContactKind
 from sgdesk.models.concerns import ChildRole, InvolvedChild
 from sgdesk.models.pupils import Pupil
-from sgdesk.models.users import Role
 from sgdesk.services import address_book, concerns
 from sgdesk.services.bundle_reading import open_bundle
 from sgdesk.services.session import Session
@@ -23,8 +22,8 @@ from sgdesk.ui.dialogs.share_wizard import ShareWizard
 from sgdesk.ui.dialogs.transfer_dialog import TransferDialog
 from sgdesk.ui.worker import DbWorker
 from tests.bundle_helpers import key_pair
-from tests.helpers import add_colleague, add_pupil, close, concern_content, make_store
-from tests.ui.conftest import WindowFactory, on_worker, shot, shown, unlocked_on
+from tests.helpers import add_pupil, concern_content
+from tests.ui.conftest import on_worker, shot, shown
 
 AGENCY = "Northshire MASH"
 NEW_SCHOOL = "Riverside Academy"
@@ -156,21 +155,3 @@ def test_a_cp_file_goes_to_the_new_schools_key_and_waits_for_its_receipt(
     assert f"by {due[8:10]}/{due[5:7]}/{due[:4]}" in dialog.panel.outcome.text()
     awaiting = on_worker(worker, lambda: transfers_awaiting_receipt(session))
     assert [(t.pupil_id, t.new_school) for t in awaiting] == [(amy.id, NEW_SCHOOL)]
-
-
-def test_file_menu_offers_sharing_and_transfers_to_the_dsl_and_deputies_only(
-        qtbot: QtBot, make_window: WindowFactory, store_path: Path) -> None:
-    session, _ = make_store(store_path)
-    add_colleague(session, "deputy", Role.DEPUTY_DSL)
-    add_colleague(session, "sendco", Role.SENDCO)
-    close(session)
-    for login, offered in (("deputy", True), ("sendco", False)):
-        window = unlocked_on(qtbot, make_window, store_path, login, "colleague password")
-        assert window.share_action.isEnabled() is offered
-        assert window.transfer_action.isEnabled() is offered
-        if offered:
-            window.share_action.trigger()
-            qtbot.waitUntil(lambda w=window: bool(w.findChildren(ShareWizard)))
-            window.transfer_action.trigger()
-            qtbot.waitUntil(lambda w=window: bool(w.findChildren(TransferDialog)))
-        window.close()

@@ -24,7 +24,7 @@ def test_handover_by_passphrase_then_set_up_from_it(monkeypatch: pytest.MonkeyPa
     assert run(monkeypatch, "export", str(tmp_path / "old.sgdesk"), "--login", DSL_LOGIN,
                "--handover", str(tmp_path / "h.age"), "--passphrase", "--password-stdin",
                stdin=f"{DSL_PASSWORD}\nbundle phrase\n") == 0
-    assert "Handover written" in capsys.readouterr().out
+    assert "Handover to a new DSL (the whole store) written" in capsys.readouterr().out
     assert run(monkeypatch, "init", str(tmp_path / "new"), "--from-handover",
                str(tmp_path / "h.age"), "--name", "Robin New", "--login", "rnew",
                "--recovery-key-file", str(tmp_path / "rk.txt"), "--password-stdin",
@@ -83,3 +83,34 @@ def test_import_a_share_answering_the_pupil_question(monkeypatch: pytest.MonkeyP
     assert run(monkeypatch, "import", store, bundle, "--login", DSL_LOGIN, "--same", theirs.id,
                "--password-stdin", stdin=f"{DSL_PASSWORD}\n") == 0
     assert "Imported 1 records" in capsys.readouterr().out
+
+
+def test_share_and_transfer_from_the_command_line(monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path, capsys: Capture) -> None:
+    sender, _ = make_store(tmp_path / "sender")
+    receiver, _ = make_store(tmp_path / "receiver")
+    ann = add_pupil(sender, "Ann", "Smith", upn="A123456789012")
+    log_about(sender, ann, facts="Said she was scared to go home")
+    key = school_public_key(receiver)
+    close(sender)
+    store = str(tmp_path / "sender.sgdesk")
+    common = ("--login", DSL_LOGIN, "--to", key, "--password-stdin")
+    assert run(monkeypatch, "export", store, "--share", str(tmp_path / "s.age"), "--pupil",
+               "a123456789012", "--kinds", "concerns", "--recipient", "Northshire MASH",
+               "--purpose", "Strategy discussion", *common, stdin=f"{DSL_PASSWORD}\n") == 0
+    assert "Share with a partner agency written" in capsys.readouterr().out
+    assert run(monkeypatch, "export", store, "--transfer", str(tmp_path / "t.age"), "--pupil",
+               ann.id, "--moved-on", "2026-11-02", "--new-school", "Riverside Academy",
+               *common, stdin=f"{DSL_PASSWORD}\n") == 0
+    assert run(monkeypatch, "export", store, "--transfer", str(tmp_path / "x.age"), "--pupil",
+               ann.id, *common, stdin=f"{DSL_PASSWORD}\n") == 2
+    assert "--moved-on" in capsys.readouterr().err
+    close(receiver)
+    receiving = str(tmp_path / "receiver.sgdesk")
+    assert run(monkeypatch, "import", receiving, str(tmp_path / "t.age"), "--login", DSL_LOGIN,
+               "--receipt", str(tmp_path / "r.age"), "--password-stdin",
+               stdin=f"{DSL_PASSWORD}\n") == 0
+    assert "Receipt written" in capsys.readouterr().out
+    assert run(monkeypatch, "import", store, str(tmp_path / "r.age"), "--login", DSL_LOGIN,
+               "--password-stdin", stdin=f"{DSL_PASSWORD}\n") == 0
+    assert "Transfer receipted by Jo Bloggs (Hilltop Primary)" in capsys.readouterr().out

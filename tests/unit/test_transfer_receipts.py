@@ -35,6 +35,10 @@ def test_transfer_import_receipt_closes_the_clock(tmp_path: Path) -> None:
                         tmp_path / "t.age", Encryption((school_public_key(new),)))
         assert [t.pupil_id for t in transfers_awaiting_receipt(old)] == [ann.id]
         bundle = open_for_import(new, (tmp_path / "t.age").read_bytes())
+        blank = "".join(p.extract_text() for p in PdfReader(
+            BytesIO(bundle.pdfs["receipt-to-return.pdf"])).pages)
+        assert "Riverside Academy" in blank and "print this page" in blank
+        (tmp_path / "blank.pdf").write_bytes(bundle.pdfs["receipt-to-return.pdf"])
         apply_import(new, plan_import(new, bundle), {})
         assert len(concerns.concerns_on_file(new, ann.id)) == 1
         written = export_receipt(new, transfer_received(bundle), tmp_path / "r.age")
