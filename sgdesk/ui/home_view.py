@@ -3,8 +3,9 @@
 For the DSL and deputies: concerns awaiting review, referrals whose feedback is
 overdue, overdue actions, actions due this week and what was logged recently.
 Colleagues who do not review (SENDCO, auditor) see the recently logged concerns.
-Every line opens its concern, or its referral's tracking. The lists are read in
-one job on the database worker (:func:`home_lists`, :func:`overdue_feedback`).
+Every line opens its concern, its referral's tracking, or the form for a CP
+file's receipt. The lists are read in one job on the database worker
+(:func:`home_lists`, :func:`overdue_feedback`).
 """
 
 from __future__ import annotations
@@ -138,14 +139,15 @@ class HomeSection(QWidget):
 
 
 class HomeView(QWidget):
-    """Emits :attr:`concern_chosen` (concern id, pupil id whose file it opens on) or
-    :attr:`referral_chosen` (referral id, the pupil's id)."""
+    """Emits :attr:`concern_chosen` (concern id, pupil id whose file it opens on),
+    :attr:`referral_chosen` (referral id, the pupil's id) or :attr:`transfer_chosen`
+    (the :class:`TransferAwaiting`, whose receipt is to be recorded)."""
 
     concern_chosen = Signal(str, str)
     referral_chosen = Signal(str, str)
     draft_chosen = Signal(object)
     case_chosen = Signal(str)
-    pupil_chosen = Signal(str)
+    transfer_chosen = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -227,7 +229,7 @@ class HomeView(QWidget):
 
     def show_transfers(self, awaiting: list[TransferAwaiting]) -> None:
         """CP file transfers with no receipt yet (none for other roles): each opens
-        the pupil's file."""
+        the form for recording its receipt."""
         self.transfers.set_lines([(transfer_line(t), t) for t in awaiting])
 
     def show_drafts(self, waiting: list[WaitingDraft]) -> None:
@@ -252,7 +254,7 @@ class HomeView(QWidget):
         elif isinstance(chosen, DueClock):
             self.case_chosen.emit(chosen.pupil_id)
         elif isinstance(chosen, TransferAwaiting):
-            self.pupil_chosen.emit(chosen.pupil_id)
+            self.transfer_chosen.emit(chosen)
         elif isinstance(chosen, OverdueReferral):
             self.referral_chosen.emit(chosen.id, chosen.pupil_id)
         else:

@@ -128,7 +128,7 @@ class RecordsWorkspace(QWidget):
         self.home_view.referral_chosen.connect(self._open_home_referral)
         self.home_view.draft_chosen.connect(self._open_draft)
         self.home_view.case_chosen.connect(self._open_home_case)
-        self.home_view.pupil_chosen.connect(self.open_pupil)
+        self.home_view.transfer_chosen.connect(self._open_home_transfer)
         self.record_view.changed.connect(self.refresh)
         self.right.currentChanged.connect(self._set_actions_enabled)
         self._set_actions_enabled()
@@ -253,6 +253,18 @@ class RecordsWorkspace(QWidget):
         dialog.focus_section("follow_up")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda _id: self._concern_changed())
+        dialog.open()
+
+    def _open_home_transfer(self, transfer: TransferAwaiting) -> None:
+        """Record the receipt for a CP file sent (or, from there, open the pupil's file)."""
+        from sgdesk.ui.dialogs.record_receipt_dialog import RecordReceiptDialog
+
+        if self._session is None:
+            return
+        dialog = RecordReceiptDialog(self._worker, self._session, transfer, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.recorded.connect(lambda _id: self.refresh())
+        dialog.pupil_file_wanted.connect(self.open_pupil)
         dialog.open()
 
     def _open_home_case(self, pupil_id: str) -> None:

@@ -185,12 +185,13 @@ def test_an_overdue_casework_clock_is_on_the_home_view_and_opens_the_case(
     assert record.tabs.currentIndex() == CASEWORK_TAB
 
 
-def test_a_cp_file_awaiting_receipt_is_on_the_home_view_and_opens_the_pupil(
+def test_a_cp_file_awaiting_receipt_is_on_the_home_view_and_opens_its_receipt(
     qtbot: QtBot, make_window: WindowFactory, store_path: Path, tmp_path: Path
 ) -> None:
     from sgdesk.services.bundle_building import Encryption
     from sgdesk.services.bundle_sharing import export_transfer
     from sgdesk.storage import age_keys
+    from sgdesk.ui.dialogs.record_receipt_dialog import RecordReceiptDialog
 
     session, _ = make_store(store_path)
     amy = add_pupil(session, "Amy", "Example")
@@ -205,5 +206,13 @@ def test_a_cp_file_awaiting_receipt_is_on_the_home_view_and_opens_the_pupil(
     assert "OVERDUE, was due" in line
     shot(window, "home_transfer_awaiting_receipt")
     home.transfers.list.itemActivated.emit(home.transfers.list.item(0))
+    qtbot.waitUntil(lambda: window.findChild(RecordReceiptDialog) is not None)
+    dialog = window.findChild(RecordReceiptDialog)
+    assert isinstance(dialog, RecordReceiptDialog)
+    qtbot.waitUntil(lambda: dialog.isVisible() and not dialog.working)
+    assert (dialog.pupil.text(), dialog.new_school.text()) == ("Amy Example", "Riverside Academy")
+    assert dialog.due.text().endswith("(overdue)")
+    dialog.open_pupil_button.click()  # the pupil's file is one button away
     record = window.workspace.record_view
     qtbot.waitUntil(lambda: record.isVisible() and record.pupil_id == amy.id)
+    assert not [d for d in window.findChildren(RecordReceiptDialog) if d.isVisible()]
