@@ -358,6 +358,76 @@ MIGRATIONS: tuple[Migration, ...] = (
             *_append_only("transfer_versions"),
         ),
     ),
+    Migration(
+        9,
+        "oversight: SENDCO input, legal holds, destruction records, subject access "
+        "requests, the DSL's supervision log",
+        (
+            # The DSL asks the SENDCO for input on a concern or a case; the body
+            # holds the question and, once given, the answer.
+            """CREATE TABLE sendco_requests (
+                id TEXT PRIMARY KEY,
+                version INTEGER NOT NULL,
+                pupil_id TEXT NOT NULL REFERENCES pupils (id),
+                record_kind TEXT NOT NULL CHECK (record_kind IN ('concern', 'case')),
+                record_id TEXT NOT NULL,
+                asked_at TEXT NOT NULL,
+                answered_at TEXT,
+                body TEXT NOT NULL
+            ) STRICT""",
+            "CREATE INDEX sendco_requests_by_record ON sendco_requests (record_id)",
+            """CREATE INDEX sendco_requests_open ON sendco_requests (asked_at)
+               WHERE answered_at IS NULL""",
+            _VERSION_TABLE.format(name="sendco_request"),
+            *_append_only("sendco_request_versions"),
+            # A hold (e.g. relevant to a public inquiry) blocks destruction until lifted.
+            """CREATE TABLE legal_holds (
+                id TEXT PRIMARY KEY,
+                version INTEGER NOT NULL,
+                pupil_id TEXT NOT NULL REFERENCES pupils (id),
+                placed_on TEXT NOT NULL,
+                lifted_on TEXT,
+                body TEXT NOT NULL
+            ) STRICT""",
+            "CREATE INDEX legal_holds_by_pupil ON legal_holds (pupil_id)",
+            _VERSION_TABLE.format(name="legal_hold"),
+            *_append_only("legal_hold_versions"),
+            # What was destroyed, when, by whom and why; never the content itself.
+            # No reference to pupils: the record it describes is gone.
+            """CREATE TABLE destructions (
+                id TEXT PRIMARY KEY,
+                pupil_id TEXT NOT NULL,
+                destroyed_at TEXT NOT NULL,
+                destroyed_by TEXT NOT NULL REFERENCES users (id),
+                body TEXT NOT NULL
+            ) STRICT""",
+            *_append_only("destructions"),
+            # A subject access request and its one-calendar-month clock; the body
+            # holds the requester, the disclosure made and what was redacted and why.
+            """CREATE TABLE subject_access_requests (
+                id TEXT PRIMARY KEY,
+                version INTEGER NOT NULL,
+                pupil_id TEXT NOT NULL REFERENCES pupils (id),
+                received_on TEXT NOT NULL,
+                due_on TEXT NOT NULL,
+                closed_on TEXT,
+                body TEXT NOT NULL
+            ) STRICT""",
+            """CREATE INDEX subject_access_requests_open ON subject_access_requests (due_on)
+               WHERE closed_on IS NULL""",
+            _VERSION_TABLE.format(name="subject_access_request"),
+            *_append_only("subject_access_request_versions"),
+            # The DSL's private supervision log: sessions and reflections, DSL only.
+            """CREATE TABLE supervision_notes (
+                id TEXT PRIMARY KEY,
+                version INTEGER NOT NULL,
+                held_on TEXT NOT NULL,
+                body TEXT NOT NULL
+            ) STRICT""",
+            _VERSION_TABLE.format(name="supervision_note"),
+            *_append_only("supervision_note_versions"),
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -31,7 +31,8 @@ class VersionedTable:
 
     def __init__(self, db: Database, name: str) -> None:
         if name not in ("pupil", "concern", "adult_concern", "body_map", "chronology_event",
-                        "referral", "case", "transfer"):
+                        "referral", "case", "transfer", "sendco_request", "legal_hold",
+                        "subject_access_request", "supervision_note"):
             raise ValueError(name)
         self._db = db
         self.table = f"{name}s"
