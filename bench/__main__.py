@@ -14,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench.body_map_figures import body_map_figures
 from bench.bundle_figures import bundle_figures
+from bench.home_figures import home_figures
 from bench.record_figures import record_figures
 from bench.reference_store import reference_store
 from bench.startup import launch_figures, unlock_figures
@@ -41,7 +42,7 @@ def main() -> int:
     figures = measure(reference)
     print_figures(figures)
     bundles, notes = bundle_figures(reference)
-    print_table(bundles)
+    print_table(home_figures(reference) + bundles)
     print("\n".join(notes))
     if not args.no_record:
         append_results(figures, date.today())

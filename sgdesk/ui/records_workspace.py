@@ -11,7 +11,6 @@ widget when the store locks.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
@@ -26,13 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from sgdesk.models.sharing import TransferAwaiting
-from sgdesk.services import casework, concerns, drafts, pupils, referrals
-from sgdesk.services.casework import DueClock
-from sgdesk.services.concerns import REVIEWER_ROLES, HomeLists
+from sgdesk.services import drafts, pupils
+from sgdesk.services.concerns import REVIEWER_ROLES
 from sgdesk.services.drafts import WaitingDraft
-from sgdesk.services.referrals import OverdueReferral
+from sgdesk.services.home import HomeReading, read_home
 from sgdesk.services.session import Session
-from sgdesk.services.transfers import transfers_awaiting_receipt
 from sgdesk.ui.drafts import DraftableDialog
 from sgdesk.ui.error_text import describe
 from sgdesk.ui.home_view import HomeDetails, HomeView
@@ -45,26 +42,6 @@ from sgdesk.ui.pupil_record_view import (
 )
 from sgdesk.ui.search_view import SearchView
 from sgdesk.ui.worker import DbWorker
-
-
-@dataclass(frozen=True)
-class HomeReading:
-    """Everything the home view lists, read in one worker job."""
-
-    lists: HomeLists
-    overdue_referrals: list[OverdueReferral]
-    drafts: list[WaitingDraft]
-    clocks: list[DueClock]
-    transfers: list[TransferAwaiting]
-
-
-def read_home(session: Session) -> HomeReading:
-    """Worker job: the home view's lists as of today (local time)."""
-    today = session.db.clock().astimezone().date()
-    return HomeReading(concerns.home_lists(session, today),
-                       referrals.overdue_feedback(session, today),
-                       drafts.waiting_drafts(session), casework.clocks_due(session, today),
-                       transfers_awaiting_receipt(session))
 
 
 class RecordsWorkspace(QWidget):
