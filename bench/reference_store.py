@@ -64,12 +64,20 @@ class ReferenceStore:
     build_seconds: float
 
     def unlock(self) -> Session:
+        """Signed in; a copy made before a schema upgrade is dropped at once (the
+        cache can always be rebuilt, and each copy is as big as the store)."""
         store = LockedStore(self.path)
         try:
-            return store.unlock(LOGIN, PASSWORD).session
+            result = store.unlock(LOGIN, PASSWORD)
         except BaseException:
             store.close()
             raise
+        if result.migration_backup is not None:
+            for leftover in (result.migration_backup,
+                             result.migration_backup.with_name(
+                                 result.migration_backup.name + ".keys")):
+                leftover.unlink(missing_ok=True)
+        return result.session
 
 
 def cache_dir() -> Path:
