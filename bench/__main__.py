@@ -17,6 +17,7 @@ from bench.bundle_figures import bundle_figures
 from bench.home_figures import home_figures
 from bench.record_figures import record_figures
 from bench.reference_store import reference_store
+from bench.report_figures import report_figures
 from bench.startup import launch_figures, unlock_figures
 from bench.store_figures import append_results, machine, measure, print_figures
 from bench.timing import print_table
@@ -44,6 +45,7 @@ def main() -> int:
     bundles, notes = bundle_figures(reference)
     print_table(home_figures(reference) + bundles)
     print("\n".join(notes))
+    print_table(report_figures(reference))
     if not args.no_record:
         append_results(figures, date.today())
     return 0

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sgdesk.models.body_maps import BodyMapContent
 from sgdesk.models.concerns import validate_amendment_reason
 from sgdesk.models.errors import InvalidInput
+from sgdesk.services import access
 from sgdesk.services.amendments import check_amendment
 from sgdesk.services.session import Session
 from sgdesk.services.users import user_names
@@ -52,8 +53,10 @@ class BodyMapRecord:
 
 
 def add_body_map(session: Session, content: BodyMapContent) -> str:
-    """Any user who can write (DSL, deputy, SENDCO) adds a map; returns its id."""
+    """Any user who can write (DSL, deputy, SENDCO) adds a map; returns its id. A
+    SENDCO maps pupils with SEND only."""
     session.require_write()
+    access.require_pupil_visible(session, content.pupil_id, access.WRITE_NOT_VISIBLE)
     content = content.validated(_now(session))
     _check_links(session, content)
     map_id = str(uuid.uuid4())
@@ -67,9 +70,10 @@ def amend_body_map(session: Session, map_id: str, content: BodyMapContent, reaso
     """Save a corrected version (a reason is required); the earlier ones stay.
     A map stays with the pupil it was made for."""
     session.require_write()
+    repo = BodyMapRepository(session.db)
+    _require_map_visible(session, repo.current(map_id))
     reason = validate_amendment_reason(reason)
     content = content.validated(_now(session))
-    repo = BodyMapRepository(session.db)
     check_amendment(repo.current(map_id), content, record="body map",
                     stays_with="A body map stays with the pupil it was made for. Make a new "
                                "map for the other pupil instead.")
@@ -79,7 +83,9 @@ def amend_body_map(session: Session, map_id: str, content: BodyMapContent, reaso
 
 
 def get_body_map(session: Session, map_id: str) -> BodyMapRecord:
-    found = BodyMapRepository(session.db).get(map_id)
+    repo = BodyMapRepository(session.db)
+    _require_map_visible(session, repo.current(map_id))
+    found = repo.get(map_id)
     if found is None:
         raise InvalidInput("That body map does not exist.")
     return _records(session, [found])[0]
@@ -89,6 +95,7 @@ def body_maps_for_pupil(session: Session, pupil_id: str, start: date | None = No
                         end: date | None = None) -> list[BodyMapRecord]:
     """The pupil's maps, oldest first by when they were completed; ``start`` and
     ``end`` (both inclusive, local days) limit them by that date."""
+    access.require_pupil_visible(session, pupil_id)
     from_at = _start_of(start) if start else None
     before_at = _start_of(end + timedelta(days=1)) if end else None
     return _records(session, BodyMapRepository(session.db).for_pupil(pupil_id, from_at,
@@ -97,8 +104,14 @@ def body_maps_for_pupil(session: Session, pupil_id: str, start: date | None = No
 
 def body_maps_for_concern(session: Session, concern_id: str) -> list[BodyMapRecord]:
     """The maps linked to a concern, oldest first. A concern about several children
-    has maps for each: callers showing one pupil's file keep only that pupil's."""
-    return _records(session, BodyMapRepository(session.db).for_concern(concern_id))
+    has maps for each: callers showing one pupil's file keep only that pupil's.
+    A SENDCO gets the maps of the children with SEND only."""
+    access.require_concern_visible(session, concern_id)
+    records = _records(session, BodyMapRepository(session.db).for_concern(concern_id))
+    if access.sees_all(session):
+        return records
+    visible = access.visible_ids(session, {r.current.pupil_id for r in records})
+    return [r for r in records if r.current.pupil_id in visible]
 
 
 def _now(session: Session) -> datetime:
@@ -108,6 +121,13 @@ def _now(session: Session) -> datetime:
 def _start_of(day: date) -> str:
     """The first moment of a local day, as the stored columns hold moments."""
     return stored_moment(datetime.combine(day, time.min).astimezone())
+
+
+def _require_map_visible(session: Session, current: BodyMapContent | None) -> None:
+    """A map is in sight with its pupil (one that does not exist is for the caller
+    to report)."""
+    if current is not None:
+        access.require_pupil_visible(session, current.pupil_id)
 
 
 def _check_links(session: Session, content: BodyMapContent) -> None:

@@ -1,9 +1,10 @@
 """Opening, amending and reading cases, and the clocks they run on.
 
 The DSL or a deputy is lead practitioner (Early Help, section 17) or contributes
-(section 47); the SENDCO and the auditor read. A case is never overwritten: each
-visit, plan change, meeting, assessment step, approval and the closure is saved
-as a new version with who, when and why, and every earlier version stays.
+(section 47); the SENDCO (cases of pupils with SEND, see :mod:`.access`) and the
+auditor read. A case is never overwritten: each visit, plan change, meeting,
+assessment step, approval and the closure is saved as a new version with who,
+when and why, and every earlier version stays.
 Clocks count working days on the school's calendar (bank holidays and the
 school's closure days skipped).
 """
@@ -19,6 +20,7 @@ from sgdesk.models.concerns import validate_amendment_reason
 from sgdesk.models.errors import InvalidInput, PermissionDenied
 from sgdesk.models.users import Role
 from sgdesk.models.working_days import WorkingDayCalendar
+from sgdesk.services import access
 from sgdesk.services.amendments import check_amendment
 from sgdesk.services.school_calendar import working_calendar
 from sgdesk.services.session import Session
@@ -103,6 +105,7 @@ def amend_case(session: Session, case_id: str, content: CaseContent, reason: str
 
 
 def get_case(session: Session, case_id: str) -> CaseRecord:
+    access.require_case_visible(session, case_id)
     found = CaseRepository(session.db).get(case_id)
     if found is None:
         raise InvalidInput("That case does not exist.")
@@ -111,6 +114,7 @@ def get_case(session: Session, case_id: str) -> CaseRecord:
 
 def cases_for_pupil(session: Session, pupil_id: str) -> list[CaseRecord]:
     """The child's cases, the earliest started first."""
+    access.require_pupil_visible(session, pupil_id)
     return _records(session, CaseRepository(session.db).for_pupil(pupil_id))
 
 

@@ -39,9 +39,11 @@ from sgdesk.models.concerns import (
 )
 from sgdesk.models.errors import InvalidInput, PermissionDenied
 from sgdesk.models.pupils import Pupil
+from sgdesk.services import access
 from sgdesk.services.body_maps import BodyMapRecord, body_maps_for_pupil
 from sgdesk.services.casework import cases_for_pupil
 from sgdesk.services.concerns import REVIEWER_ROLES, ConcernEntry, concerns_on_file
+from sgdesk.services.pupils import family_members
 from sgdesk.services.record_dates import day_text
 from sgdesk.services.referrals import ReferralRecord, referrals_for_pupil
 from sgdesk.services.session import Session
@@ -93,8 +95,10 @@ class EventRecord:
 # -- hand-recorded events ----------------------------------------------------------
 def add_event(session: Session, content: ChronologyEvent) -> str:
     """Any user who can write records an event; only a reviewer may give it a
-    significance other than its kind's default."""
+    significance other than its kind's default. A SENDCO records events about a
+    pupil with SEND, or their family."""
     session.require_write()
+    _require_owner_visible(session, content, access.WRITE_NOT_VISIBLE)
     content = content.validated(_now(session))
     if content.significant != content.kind.significant_by_default:
         _require_reviewer(session)
@@ -110,10 +114,11 @@ def amend_event(session: Session, event_id: str, content: ChronologyEvent, reaso
     """Save a corrected version (a reason is required); the earlier ones stay. An
     event stays with the pupil or family it was recorded against."""
     session.require_write()
-    reason = validate_amendment_reason(reason)
-    content = content.validated(_now(session))
     repo = ChronologyRepository(session.db)
     current = _current_event(repo, event_id).content
+    _require_owner_visible(session, current, access.WRITE_NOT_VISIBLE)
+    reason = validate_amendment_reason(reason)
+    content = content.validated(_now(session))
     if (content.pupil_id, content.family_id) != (current.pupil_id, current.family_id):
         raise InvalidInput("An event stays with the pupil or family it was recorded for. "
                            "Record a new event for the other one instead.", field="pupil_id")
@@ -126,7 +131,11 @@ def amend_event(session: Session, event_id: str, content: ChronologyEvent, reaso
 
 
 def get_event(session: Session, event_id: str) -> EventRecord:
-    found = ChronologyRepository(session.db).history(event_id)
+    repo = ChronologyRepository(session.db)
+    current = repo.current(event_id)
+    if current is not None:
+        _require_owner_visible(session, current.content)
+    found = repo.history(event_id)
     if found is None:
         raise InvalidInput("That event does not exist.")
     names = user_names(session)
@@ -166,6 +175,7 @@ def pupil_chronology(session: Session, pupil_id: str) -> list[ChronologyEntry]:
     """Everything on the pupil's file that belongs in a chronology, in date order,
     with the events recorded against their family as a whole ("Father left the
     home" matters to each child's chronology)."""
+    access.require_pupil_visible(session, pupil_id)
     found = PupilRepository(session.db).get_many([pupil_id])
     if not found:
         raise InvalidInput("That pupil is not on the register.")
@@ -174,12 +184,12 @@ def pupil_chronology(session: Session, pupil_id: str) -> list[ChronologyEntry]:
 
 def family_chronology(session: Session, family_id: str) -> list[ChronologyEntry]:
     """The siblings' chronologies merged, with the family's own events, each line
-    naming its child. Each child's lines are built from that child's file."""
-    repo = PupilRepository(session.db)
-    members = repo.get_many(repo.family_members(family_id))
+    naming its child. Each child's lines are built from that child's file. A
+    SENDCO gets the lines of the children with SEND and the family's own events."""
+    members = family_members(session, family_id)
     if not members:
         raise InvalidInput("That family has no pupils linked to it.")
-    eldest_first = sorted(members.values(), key=_age_order)
+    eldest_first = sorted(members, key=_age_order)
     return _chronology(session, {p.id: p.display_name for p in eldest_first}, family_id,
                        family_view=True)
 
@@ -488,6 +498,15 @@ def _current_event(repo: ChronologyRepository, event_id: str) -> CurrentEvent:
     if found is None:
         raise InvalidInput("That event does not exist.")
     return found
+
+
+def _require_owner_visible(session: Session, content: ChronologyEvent,
+                           message: str = access.NOT_VISIBLE) -> None:
+    """An event is in sight with its pupil, or with any child of its family."""
+    if content.pupil_id is not None:
+        access.require_pupil_visible(session, content.pupil_id, message)
+    elif content.family_id is not None:
+        access.require_family_visible(session, content.family_id, message)
 
 
 def _check_owner(session: Session, content: ChronologyEvent) -> None:

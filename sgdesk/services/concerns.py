@@ -16,6 +16,7 @@ from sgdesk.models.concerns import (
     ConcernContent,
     ConcernOnFile,
     ConcernVersion,
+    InvolvedChild,
     Review,
     changed_fields,
     validate_amendment_reason,
@@ -23,6 +24,7 @@ from sgdesk.models.concerns import (
 )
 from sgdesk.models.errors import InvalidInput, PermissionDenied
 from sgdesk.models.users import Role
+from sgdesk.services import access
 from sgdesk.services.session import Session
 from sgdesk.services.users import user_names
 from sgdesk.storage import codec
@@ -113,8 +115,11 @@ def _now(session: Session) -> datetime:
 
 
 def log_concern(session: Session, content: ConcernContent) -> str:
-    """Any user who can write (DSL, deputy, SENDCO) logs a concern."""
+    """Any user who can write (DSL, deputy, SENDCO) logs a concern; a SENDCO about
+    pupils with SEND only."""
     session.require_write()
+    access.require_all_visible(session, [c.pupil_id for c in content.children],
+                               access.WRITE_NOT_VISIBLE)
     content = content.validated(_now(session))
     _check_children_exist(session, content)
     concern_id = str(uuid.uuid4())
@@ -125,8 +130,13 @@ def log_concern(session: Session, content: ConcernContent) -> str:
 
 def amend_concern(session: Session, concern_id: str, content: ConcernContent, reason: str,
                   base_version: int) -> int:
-    """Save an amended version; the original and every earlier version stay."""
+    """Save an amended version; the original and every earlier version stay. A
+    SENDCO amends only a concern whose children (before and after) all have SEND."""
     session.require_write()
+    if not access.sees_all(session):
+        _require_whole_visible(session, _history(session, concern_id))
+        access.require_all_visible(session, [c.pupil_id for c in content.children],
+                                   access.WRITE_NOT_VISIBLE)
     reason = validate_amendment_reason(reason)
     content = content.validated(_now(session))
     _check_children_exist(session, content)
@@ -154,7 +164,18 @@ def record_review(session: Session, concern_id: str, review: Review, base_versio
 
 
 def get_concern(session: Session, concern_id: str) -> Concern:
-    """Every version, oldest first, with the saver's name (for the history view)."""
+    """Every version, oldest first, with the saver's name and every child's role
+    (for the amendment and review forms). A SENDCO sees a concern whole only when
+    every child it has ever been about has SEND; otherwise only as a child's file
+    shows it (:func:`concern_on_file`)."""
+    record = _history(session, concern_id)
+    _require_whole_visible(session, record)
+    return record
+
+
+def _history(session: Session, concern_id: str) -> Concern:
+    """Every version of the concern, unfiltered: callers apply the label-leak rule
+    or check the user may see the whole of it."""
     repo = ConcernRepository(session.db)
     names = user_names(session)
     versions = tuple(
@@ -173,11 +194,10 @@ def concern_on_file(session: Session, concern_id: str, pupil_id: str) -> Concern
     label-leak rule applied to each, and "what changed" worked out on those views
     so a change to another child's role never shows. Versions from before this
     pupil was added to the concern are left out."""
-    record = get_concern(session, concern_id)
-    shown_ids = sorted({c.pupil_id for v in record.versions for c in v.content.children
-                        if c.name_shown_to_others and c.pupil_id != pupil_id})
-    names = {p.id: p.display_name
-             for p in PupilRepository(session.db).get_many(shown_ids).values()}
+    access.require_pupil_visible(session, pupil_id)
+    record = _history(session, concern_id)
+    names = _shown_names(session, {c for v in record.versions for c in v.content.children},
+                         pupil_id)
     views: list[VersionOnFile] = []
     for version in record.versions:
         if all(c.pupil_id != pupil_id for c in version.content.children):
@@ -193,13 +213,24 @@ def concern_on_file(session: Session, concern_id: str, pupil_id: str) -> Concern
                              tuple(views))
 
 
+def version_on_file_at(session: Session, concern_id: str, pupil_id: str,
+                       moment: datetime) -> VersionOnFile | None:
+    """The version of the concern saved last by ``moment``, as pupil ``pupil_id``'s
+    file shows it (what a referral drew on then); ``None`` if there was none yet,
+    or by then the concern was no longer about this pupil."""
+    access.require_pupil_visible(session, pupil_id)
+    then = [v for v in _history(session, concern_id).versions if v.saved_at <= moment]
+    if not then or all(c.pupil_id != pupil_id for c in then[-1].content.children):
+        return None
+    return next(v for v in concern_on_file(session, concern_id, pupil_id).versions
+                if v.number == then[-1].number)
+
+
 def concerns_on_file(session: Session, pupil_id: str) -> list[ConcernEntry]:
     """The pupil's concerns, newest first, with the label-leak rule applied."""
+    access.require_pupil_visible(session, pupil_id)
     stored = ConcernRepository(session.db).for_pupil(pupil_id)
-    shown_ids = sorted({c.pupil_id for s in stored for c in s.content.children
-                        if c.name_shown_to_others and c.pupil_id != pupil_id})
-    names = {p.id: p.display_name
-             for p in PupilRepository(session.db).get_many(shown_ids).values()}
+    names = _shown_names(session, {c for s in stored for c in s.content.children}, pupil_id)
     return [
         ConcernEntry(s.id, s.version, s.status, datetime.fromisoformat(s.logged_at),
                      view_for_pupil(s.content, pupil_id, names))
@@ -209,7 +240,8 @@ def concerns_on_file(session: Session, pupil_id: str) -> list[ConcernEntry]:
 
 def home_lists(session: Session, today: date) -> HomeLists:
     """What the home view shows, read in one go: concerns from indexed columns, the
-    children's names in one query. Non-reviewers get the recently logged list only."""
+    children's names in one query. Non-reviewers get the recently logged list only;
+    a SENDCO, the concerns about a pupil with SEND, naming only such pupils."""
     repo = ConcernRepository(session.db)
     reviewer = session.user.role in REVIEWER_ROLES
     waiting = repo.with_status("awaiting_review") if reviewer else []
@@ -222,23 +254,32 @@ def home_lists(session: Session, today: date) -> HomeLists:
             stored[concern_id] = found
     child_ids = sorted({c.pupil_id for s in stored.values() for c in s.content.children})
     names = {p.id: p.display_name
-             for p in PupilRepository(session.db).get_many(child_ids).values()}
-    lines = {concern_id: _home_concern(s, names) for concern_id, s in stored.items()}
+             for p in PupilRepository(session.db).get_many(child_ids).values()
+             if access.can_see(session, p)}
+    everyone = access.sees_all(session)
+    lines = {concern_id: line for concern_id, s in stored.items()
+             if (line := _home_concern(s, names, everyone)) is not None}
     actions = [HomeAction(a.description, a.owner, a.due, lines[a.concern_id])
                for a in due if a.due and a.concern_id in lines]
     return HomeLists(
         awaiting_review=tuple(lines[s.id] for s in waiting),
         overdue_actions=tuple(a for a in actions if a.due < today),
         due_this_week=tuple(a for a in actions if a.due >= today),
-        recently_logged=tuple(lines[s.id] for s in recent),
+        recently_logged=tuple(lines[s.id] for s in recent if s.id in lines),
     )
 
 
-def _home_concern(stored: StoredConcern, names: dict[str, str]) -> HomeConcern:
+def _home_concern(stored: StoredConcern, names: dict[str, str],
+                  everyone: bool) -> HomeConcern | None:
+    """The concern's line, naming the children the user may see (``names`` holds
+    only those) and opening on the first of them; ``None`` when they may see none."""
     content = stored.content
+    children = [c.pupil_id for c in content.children]
+    shown = children if everyone else [c for c in children if c in names]
+    if not shown:
+        return None
     return HomeConcern(
-        stored.id, content.children[0].pupil_id,
-        tuple(names.get(c.pupil_id, "a pupil") for c in content.children),
+        stored.id, shown[0], tuple(names.get(c, "a pupil") for c in shown),
         content.happened_at.astimezone().date(), content.categories, content.reporter_name,
     )
 
@@ -266,6 +307,24 @@ def _stored(session: Session, concern_id: str) -> StoredConcern:
     if found is None:
         raise InvalidInput("That concern does not exist.")
     return found
+
+
+def _require_whole_visible(session: Session, record: Concern) -> None:
+    access.require_all_visible(
+        session, {c.pupil_id for v in record.versions for c in v.content.children},
+        access.NOT_WHOLE)
+
+
+def _shown_names(session: Session, children: set[InvolvedChild], pupil_id: str
+                 ) -> dict[str, str]:
+    """The names of the other children on ``pupil_id``'s file that the DSL chose
+    to show, of those the user may see (a SENDCO never learns another pupil's
+    name from a file)."""
+    wanted = sorted({c.pupil_id for c in children
+                     if c.name_shown_to_others and c.pupil_id != pupil_id})
+    return {p.id: p.display_name
+            for p in PupilRepository(session.db).get_many(wanted).values()
+            if access.can_see(session, p)}
 
 
 def _require_reviewer(session: Session) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sgdesk.services import access
 from sgdesk.services.session import Session
 from sgdesk.storage.drafts_repo import DraftRepository
 from sgdesk.storage.pupils_repo import PupilRepository
@@ -51,11 +52,13 @@ def discard_draft(session: Session, kind: str, ref: str = "") -> None:
 
 def waiting_drafts(session: Session) -> list[WaitingDraft]:
     """The signed-in user's drafts, newest first, each with the child a new record
-    was for (a new form's ref is ``new:<pupil id>…``; a pupil form's is the id)."""
+    was for (a new form's ref is ``new:<pupil id>…``; a pupil form's is the id),
+    if the user may still see that child."""
     found = DraftRepository(session.db).list_for(session.user.id)
     pupil_ids = {kind_ref_pupil(kind, ref) for kind, ref, _ in found} - {""}
     names = {p.id: p.display_name
-             for p in PupilRepository(session.db).get_many(sorted(pupil_ids)).values()}
+             for p in PupilRepository(session.db).get_many(sorted(pupil_ids)).values()
+             if access.can_see(session, p)}
     return [WaitingDraft(kind, ref, datetime.fromisoformat(saved),
                          names.get(kind_ref_pupil(kind, ref), ""))
             for kind, ref, saved in found]

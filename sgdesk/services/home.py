@@ -9,12 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sgdesk.models.sharing import TransferAwaiting
-from sgdesk.services import casework, concerns, drafts, referrals
+from sgdesk.services import casework, concerns, drafts, referrals, sendco_input
 from sgdesk.services.casework import DueClock
 from sgdesk.services.concerns import HomeLists
 from sgdesk.services.drafts import WaitingDraft
 from sgdesk.services.referrals import OverdueReferral
+from sgdesk.services.retention import RetentionReview, reviews_due
+from sgdesk.services.sendco_input import SendcoRequestEntry
 from sgdesk.services.session import Session
+from sgdesk.services.subject_access_clock import OpenRequest, open_requests
 from sgdesk.services.transfers import transfers_awaiting_receipt
 
 
@@ -27,6 +30,10 @@ class HomeReading:
     drafts: list[WaitingDraft]
     clocks: list[DueClock]
     transfers: list[TransferAwaiting]
+    retention: list[RetentionReview]
+    access_requests: list[OpenRequest]
+    sendco_asked: list[SendcoRequestEntry]
+    sendco_answered: list[SendcoRequestEntry]
 
 
 def read_home(session: Session) -> HomeReading:
@@ -35,4 +42,6 @@ def read_home(session: Session) -> HomeReading:
     return HomeReading(concerns.home_lists(session, today),
                        referrals.overdue_feedback(session, today),
                        drafts.waiting_drafts(session), casework.clocks_due(session, today),
-                       transfers_awaiting_receipt(session))
+                       transfers_awaiting_receipt(session), reviews_due(session, today),
+                       open_requests(session, today), sendco_input.open_requests(session),
+                       sendco_input.answered_recently(session))

@@ -8,8 +8,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sgdesk.models.concerns import validate_amendment_reason
-from sgdesk.models.errors import InvalidInput
+from sgdesk.models.errors import InvalidInput, PermissionDenied
 from sgdesk.models.pupils import Pupil, PupilListEntry, validate_nhs_number, validate_upn
+from sgdesk.services import access
 from sgdesk.services.session import Session
 from sgdesk.services.users import user_names
 from sgdesk.storage import codec
@@ -51,11 +52,19 @@ def validated(pupil: Pupil) -> Pupil:
 
 
 def list_pupils(session: Session) -> list[PupilListEntry]:
-    return PupilRepository(session.db).list_entries()
+    """The register, or for a SENDCO the pupils with SEND on it."""
+    entries = PupilRepository(session.db).list_entries()
+    if access.sees_all(session):
+        return entries
+    return [e for e in entries if e.send_status in access.SEND_STATUSES]
 
 
 def add_pupil(session: Session, pupil: Pupil) -> Pupil:
+    """Add a register entry. A SENDCO adds pupils with SEND only: any other would be
+    out of their sight the moment it was saved."""
     session.require_write()
+    if not access.can_see(session, pupil):
+        raise PermissionDenied(access.WRITE_NOT_VISIBLE)
     pupil = validated(replace(pupil, id=pupil.id or str(uuid.uuid4())))
     repo = PupilRepository(session.db)
     if pupil.upn and repo.by_upn(pupil.upn):
@@ -66,8 +75,10 @@ def add_pupil(session: Session, pupil: Pupil) -> Pupil:
 
 
 def amend_pupil(session: Session, pupil: Pupil, reason: str, base_version: int) -> int:
-    """Save a new version of the pupil's details; the earlier ones stay."""
+    """Save a new version of the pupil's details; the earlier ones stay. A SENDCO
+    may amend a pupil with SEND (and may record that their SEND has ended)."""
     session.require_write()
+    access.require_pupil_visible(session, pupil.id, access.WRITE_NOT_VISIBLE)
     reason = validate_amendment_reason(reason)
     pupil = validated(pupil)
     with session.db.write(session.user.id) as tx:
@@ -84,6 +95,9 @@ def record_leaving(session: Session, pupil_id: str, left_on: date, destination: 
 
 
 def get_pupil(session: Session, pupil_id: str) -> PupilRecord:
+    """The register entry with its history and the siblings in its family that the
+    user may see."""
+    access.require_pupil_visible(session, pupil_id)
     repo = PupilRepository(session.db)
     found = repo.get(pupil_id)
     if found is None:
@@ -99,7 +113,8 @@ def get_pupil(session: Session, pupil_id: str) -> PupilRecord:
     family: tuple[Pupil, ...] = ()
     if pupil.family_id:
         members = repo.get_many(repo.family_members(pupil.family_id))
-        family = tuple(p for p in members.values() if p.id != pupil.id)
+        family = tuple(p for p in members.values()
+                       if p.id != pupil.id and access.can_see(session, p))
     return PupilRecord(pupil, version, history, family)
 
 
@@ -108,26 +123,31 @@ def pupil_id_for(session: Session, id_or_upn: str) -> str:
     command line names pupils by UPN: nobody knows an internal id by heart)."""
     text = id_or_upn.strip()
     repo = PupilRepository(session.db)
-    if repo.get(text) is not None:
-        return text
-    found = repo.by_upn(text.upper())
+    found = text if repo.get(text) is not None else repo.by_upn(text.upper())
     if found is None:
         raise InvalidInput(f"No pupil on the register has the id or UPN {text}.")
+    access.require_pupil_visible(session, found)
     return found
 
 
 def family_members(session: Session, family_id: str) -> list[Pupil]:
     """The pupils linked into one family, eldest first (for a family's printed
-    chronology, which lists every child even where a child has no entries)."""
+    chronology, which lists every child even where a child has no entries). A
+    SENDCO gets the children with SEND, and is refused a family with none."""
     repo = PupilRepository(session.db)
     ids = repo.family_members(family_id)
     found = repo.get_many(ids)
-    return [found[i] for i in ids if i in found]
+    members = [found[i] for i in ids if i in found]
+    shown = [p for p in members if access.can_see(session, p)]
+    if members and not shown:
+        raise PermissionDenied(access.NOT_VISIBLE)
+    return shown
 
 
 def link_family(session: Session, pupil_ids: list[str], label: str) -> str:
     """Link siblings at the school into one family (so chronologies can merge)."""
     session.require_write()
+    access.require_all_visible(session, pupil_ids, access.WRITE_NOT_VISIBLE)
     if len(pupil_ids) < 2:
         raise InvalidInput("Choose at least two pupils to link as a family.")
     repo = PupilRepository(session.db)

@@ -2,7 +2,8 @@
 
 Who may do what:
 - the DSL and deputy DSLs draft, finalise, amend and track referrals about pupils;
-- the SENDCO and the auditor may read a pupil's referrals, never change them;
+- the SENDCO (for pupils with SEND only, see :mod:`.access`) and the auditor may
+  read a pupil's referrals, never change them;
 - LADO referrals (allegations about adults, from the register) are the DSL's alone,
   reads included, and never appear on a pupil's file.
 
@@ -47,8 +48,9 @@ from sgdesk.models.referrals import (
 )
 from sgdesk.models.users import Role
 from sgdesk.models.working_days import ENGLAND, WorkingDayCalendar
+from sgdesk.services import access
 from sgdesk.services.adult_concerns import get_adult_concern
-from sgdesk.services.concerns import concern_on_file, get_concern
+from sgdesk.services.concerns import version_on_file_at
 from sgdesk.services.pupils import get_pupil
 from sgdesk.services.school_calendar import working_calendar
 from sgdesk.services.session import Session
@@ -352,6 +354,7 @@ def get_referral(session: Session, referral_id: str) -> ReferralRecord:
     repo = ReferralRepository(session.db)
     if repo.is_about_an_adult(referral_id):
         _require_dsl_for_lado(session)
+    access.require_referral_visible(session, referral_id)
     found = repo.get(referral_id)
     if found is None:
         raise InvalidInput("That referral does not exist.")
@@ -360,6 +363,7 @@ def get_referral(session: Session, referral_id: str) -> ReferralRecord:
 
 def referrals_for_pupil(session: Session, pupil_id: str) -> list[ReferralRecord]:
     """The child's referrals, oldest first. LADO referrals are never on a pupil's file."""
+    access.require_pupil_visible(session, pupil_id)
     return _records(session, ReferralRepository(session.db).for_pupil(pupil_id))
 
 
@@ -395,11 +399,13 @@ def overdue_feedback(session: Session, today: date) -> list[OverdueReferral]:
 
 def referral_pack(session: Session, referral_id: str) -> ReferralPack:
     """What a form or letter prints: a final referral from its snapshot, a draft from
-    the register as it is now. Concerns are as this child's file shows them."""
+    the register as it is now. Concerns are as this child's file shows them (to a
+    SENDCO, without the names of children out of their sight)."""
     repo = ReferralRepository(session.db)
     about_an_adult = repo.is_about_an_adult(referral_id)
     if about_an_adult:
         _require_dsl_for_lado(session)
+    access.require_referral_visible(session, referral_id)
     found = repo.current(referral_id)
     if found is None:
         raise InvalidInput("That referral does not exist.")
@@ -408,7 +414,8 @@ def referral_pack(session: Session, referral_id: str) -> ReferralPack:
     return ReferralPack(
         referral_id, version, body.state, session.school_name, body.content, body.tracking,
         snapshot.pupil, snapshot.adult_concern,
-        tuple(PackConcern(c.concern_id, c.version, c.on_file) for c in snapshot.concerns),
+        tuple(PackConcern(c.concern_id, c.version, access.names_in_sight(session, c.on_file))
+              for c in snapshot.concerns),
         tuple(missing_information(body.content, snapshot.pupil)),
         session.user.display_name, session.user.role.label, _now(session),
         snapshot.taken_at if body.snapshot else None,
@@ -528,13 +535,8 @@ def _concern_as_of(session: Session, concern_id: str, pupil_id: str, moment: dat
     """The concern's version at ``moment`` as the child's file shows it; None if by
     then it had been amended so that it is no longer about this child (a draft's
     print leaves it out; finalising refuses it)."""
-    versions = [v for v in get_concern(session, concern_id).versions if v.saved_at <= moment]
-    if not versions or all(c.pupil_id != pupil_id for c in versions[-1].content.children):
-        return None
-    number = versions[-1].number
-    view = next(v for v in concern_on_file(session, concern_id, pupil_id).versions
-                if v.number == number)
-    return SnapshotConcern(concern_id, number, view.on_file)
+    view = version_on_file_at(session, concern_id, pupil_id, moment)
+    return SnapshotConcern(concern_id, view.number, view.on_file) if view else None
 
 
 def _earlier_referrals(session: Session, pupil_id: str) -> str:

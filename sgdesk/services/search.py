@@ -1,15 +1,23 @@
-"""Searching everything as the DSL types: pupils and every concern field."""
+"""Searching everything as the DSL types: pupils and every concern field.
+
+A SENDCO finds only pupils with SEND and concerns about them, and a hit names
+only such pupils (see :mod:`.access`).
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from sgdesk.services import access
 from sgdesk.services.session import Session
 from sgdesk.storage.concerns_repo import ConcernRepository
 from sgdesk.storage.search_index import HIGHLIGHT_END, HIGHLIGHT_START, SearchIndex
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+#: How many more rows a SENDCO's search reads, so that leaving out the records
+#: they may not see still leaves a full page of hits.
+_SENDCO_READ_AHEAD = 10
 
 
 @dataclass(frozen=True)
@@ -57,12 +65,18 @@ def highlight_words(text: str, typed: str) -> tuple[str, ...]:
 
 
 def search(session: Session, text: str, limit: int = 50) -> list[SearchHit]:
-    rows = SearchIndex(session.db).search(text, limit)
+    everyone = access.sees_all(session)
+    rows = SearchIndex(session.db).search(text, limit if everyone else
+                                          limit * _SENDCO_READ_AHEAD)
     children = ConcernRepository(session.db).children_of(
         [r.record_id for r in rows if r.kind == "concern"])
-    return [
+    pupils = {r.record_id: children.get(r.record_id, [r.record_id] if r.kind == "pupil" else [])
+              for r in rows}
+    visible = access.visible_ids(session, {p for ids in pupils.values() for p in ids})
+    hits = [
         SearchHit(r.kind, r.record_id, r.title, split_highlights(r.snippet),
-                  tuple(children.get(r.record_id, [r.record_id] if r.kind == "pupil" else [])),
+                  tuple(p for p in pupils[r.record_id] if p in visible),
                   highlight_words(r.title, text))
         for r in rows
     ]
+    return hits if everyone else [h for h in hits if h.pupil_ids][:limit]

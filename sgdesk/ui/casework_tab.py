@@ -1,6 +1,7 @@
 """The Casework tab of a pupil's record: the pupil's cases (Early Help, child in
 need, child protection), and for the chosen case a header with its clocks and a
-read-only summary — the assessment triangle, the plan, visits and meetings.
+read-only summary — the assessment triangle, the plan, visits and meetings —
+with the SENDCO's input on it (:mod:`sgdesk.ui.sendco_input_panel`).
 
 Clocks are said in words ("Assessment due (45 working days): Friday 12/02/2027 —
 5 working days left", "OVERDUE since …"), never by colour alone. Only the DSL
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from sgdesk.models.casework import CaseClock, CaseContent
 from sgdesk.models.concerns import ActionStatus
+from sgdesk.models.sendco import SendcoRecordKind
 from sgdesk.models.working_days import working_days_between
 from sgdesk.services import casework
 from sgdesk.services.casework import CASEWORKER_ROLES, CaseRecord
@@ -59,6 +61,7 @@ from sgdesk.ui.form_helpers import (
     wrapped_label,
 )
 from sgdesk.ui.pdf_output import print_pdf, save_pdf
+from sgdesk.ui.sendco_input_panel import SendcoInputPanel
 from sgdesk.ui.text_table_model import TextTableModel
 from sgdesk.ui.worker import DbWorker
 
@@ -304,6 +307,8 @@ class CaseworkTab(QWidget):
         column.addWidget(self.clocks)
         column.addWidget(self._build_entries())
         column.addWidget(self.summary, 1)
+        self.sendco_input = SendcoInputPanel(worker, session, SendcoRecordKind.CASE, pupil_id)
+        column.addWidget(self.sendco_input)
         layout.addWidget(details, 1)
         layout.addLayout(self._build_buttons())
 
@@ -466,6 +471,8 @@ class CaseworkTab(QWidget):
             self.clocks.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: 600;"
                                       if overdue else "")
             self.summary.setHtml(case_html(record))
+        if self.sendco_input.record_id != (record.id if record else None):
+            self.sendco_input.show_record(record.id if record else None)
         self._show_entries(record)
         open_case = record is not None and record.current.is_open
         for button in self.edit_buttons:

@@ -4,7 +4,8 @@ amendment changed.
 The record comes from :func:`sgdesk.services.concerns.concern_on_file`, which has
 already applied the label-leak rule to every version: other children appear as
 "Another child" (or by name where the DSL chose), never with their role. This view
-only ever shows what that service gave it.
+only ever shows what that service gave it. Beside the history, the SENDCO's input
+on this concern about this pupil (:mod:`sgdesk.ui.sendco_input_panel`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from sgdesk.models.concerns import FIELD_LABELS
+from sgdesk.models.sendco import SendcoRecordKind
 from sgdesk.services import concerns
 from sgdesk.services.concerns import ConcernFileRecord, VersionOnFile
 from sgdesk.services.session import Session
@@ -38,6 +40,7 @@ from sgdesk.ui.form_helpers import (
     add_status_lines,
     while_alive,
 )
+from sgdesk.ui.sendco_input_panel import SendcoInputPanel
 from sgdesk.ui.worker import DbWorker
 
 PDF_NAME = "concern-record.pdf"
@@ -80,6 +83,10 @@ class ConcernViewDialog(QDialog):
         side.addWidget(caption)
         side.addWidget(self.history, 1)
         side.addWidget(self.show_changes)
+        self.sendco_input = SendcoInputPanel(worker, session, SendcoRecordKind.CONCERN,
+                                             pupil_id, concern_id)
+        side.addSpacing(8)
+        side.addWidget(self.sendco_input)
 
         splitter = QSplitter()
         splitter.addWidget(self.document)

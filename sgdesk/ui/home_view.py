@@ -30,6 +30,9 @@ from sgdesk.services.casework import DueClock
 from sgdesk.services.concerns import HomeAction, HomeConcern, HomeLists
 from sgdesk.services.drafts import WaitingDraft
 from sgdesk.services.referrals import OverdueReferral
+from sgdesk.services.retention import RetentionReview
+from sgdesk.services.sendco_input import SendcoRequestEntry
+from sgdesk.services.subject_access_clock import OpenRequest
 from sgdesk.ui.record_text import day_text, moment_text, names_text
 
 #: The most lines a list shows before it scrolls, so all the lists fit on one screen.
@@ -97,6 +100,24 @@ def transfer_line(transfer: TransferAwaiting) -> str:
     return f"{transfer.pupil_name} — CP file sent to {transfer.new_school}: receipt {when}"
 
 
+def retention_line(review: RetentionReview) -> str:
+    """``Sam Example (left 31/08/2001) — file review due 01/09/2026``, with
+    ``on legal hold`` in words when it is."""
+    when = ("review was due" if review.due else "review due") + f" {day_text(review.review_on)}"
+    hold = " (on legal hold)" if review.on_hold else ""
+    return f"{review.pupil_name} (left {day_text(review.left_on)}) — file {when}{hold}"
+
+
+def sendco_line(entry: SendcoRequestEntry) -> str:
+    """``Amy Example — concern: SENDCO input asked 20/11/2026 by Jo Bloggs, not yet
+    given`` (or ``… given 21/11/2026 by Tom Whitlock``)."""
+    request = entry.request
+    asked = f"SENDCO input asked {moment_text(request.asked_at)} by {request.asked_by}"
+    given = (f"given {moment_text(request.answered_at)} by {request.answered_by}"
+             if request.answered_at else "not yet given")
+    return f"{entry.pupil_name} — {request.record_kind.value}: {asked}, {given}"
+
+
 class HomeSection(QWidget):
     """A heading, then either a list of lines that open what they are about (a
     concern, a referral) or a calm sentence saying there is nothing."""
@@ -148,6 +169,9 @@ class HomeView(QWidget):
     draft_chosen = Signal(object)
     case_chosen = Signal(str)
     transfer_chosen = Signal(object)
+    retention_chosen = Signal(str)
+    access_request_chosen = Signal(str)
+    sendco_chosen = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -172,16 +196,24 @@ class HomeView(QWidget):
                                        "No casework deadline is due in the next two weeks.")
         self.transfers = HomeSection("CP files sent, awaiting receipt",
                                      "Every CP file sent to another school has been receipted.")
+        self.retention = HomeSection("Files due for retention review", "")
+        self.retention.hide()  # the DSL's, and only when there are some
+        self.sendco_input = HomeSection("SENDCO input", "")
+        self.sendco_input.hide()  # only when there is some
+        self.access_requests = HomeSection("Subject access requests to answer",
+                                           "No subject access request is open.")
         self.overdue_actions = HomeSection("Overdue actions", "No actions are overdue.")
         self.due_this_week = HomeSection("Actions due this week",
                                          "No actions are due in the next seven days.")
         self.recently_logged = HomeSection("Recently logged",
                                            "No concerns have been logged yet.")
-        self.sections = (self.drafts, self.awaiting_review, self.overdue_referrals,
-                         self.case_clocks, self.transfers, self.overdue_actions,
-                         self.due_this_week, self.recently_logged)
         #: What only the DSL and deputies see.
-        self.reviewer_sections = self.sections[1:7]
+        self.reviewer_sections = (self.awaiting_review, self.overdue_referrals,
+                                  self.case_clocks, self.transfers, self.access_requests,
+                                  self.overdue_actions, self.due_this_week)
+        # sections with no calm "nothing here" sentence show only when they have lines
+        self.sections = (self.drafts, self.sendco_input, *self.reviewer_sections,
+                         self.recently_logged, self.retention)
         body = QWidget()
         lists = QVBoxLayout(body)
         lists.setContentsMargins(0, 0, 8, 0)
@@ -227,6 +259,25 @@ class HomeView(QWidget):
         """Casework deadlines (the service gives none to roles that do not hold cases)."""
         self.case_clocks.set_lines([(clock_line(c), c) for c in clocks])
 
+    def show_retention(self, reviews: list[RetentionReview]) -> None:
+        """Leavers' files at or near their review date (the DSL's alone)."""
+        self.retention.set_lines([(retention_line(r), r) for r in reviews])
+        self.retention.setVisible(bool(reviews))
+
+    def show_sendco_input(self, asked: list[SendcoRequestEntry],
+                          answered: list[SendcoRequestEntry], for_sendco: bool) -> None:
+        """Questions asked of the SENDCO: for the SENDCO, those waiting for them;
+        for the DSL and deputies, those waiting and those answered lately."""
+        self.sendco_input.title.setText("SENDCO input asked of you" if for_sendco
+                                        else "SENDCO input")
+        entries = [*asked, *answered]
+        self.sendco_input.set_lines([(sendco_line(e), e) for e in entries])
+        self.sendco_input.setVisible(bool(entries))
+
+    def show_access_requests(self, requests: list[OpenRequest]) -> None:
+        """Subject access requests still open, with their one-month clock."""
+        self.access_requests.set_lines([(r.line, r) for r in requests])
+
     def show_transfers(self, awaiting: list[TransferAwaiting]) -> None:
         """CP file transfers with no receipt yet (none for other roles): each opens
         the form for recording its receipt."""
@@ -242,6 +293,8 @@ class HomeView(QWidget):
     def clear(self) -> None:
         """Forget what was shown, so nothing lingers in the widget tree while locked."""
         self.drafts.hide()
+        self.retention.hide()
+        self.sendco_input.hide()
         self.school.clear()
         self.signed_in.clear()
         for section in self.sections:
@@ -255,6 +308,12 @@ class HomeView(QWidget):
             self.case_chosen.emit(chosen.pupil_id)
         elif isinstance(chosen, TransferAwaiting):
             self.transfer_chosen.emit(chosen)
+        elif isinstance(chosen, SendcoRequestEntry):
+            self.sendco_chosen.emit(chosen)
+        elif isinstance(chosen, OpenRequest):
+            self.access_request_chosen.emit(chosen.id)
+        elif isinstance(chosen, RetentionReview):
+            self.retention_chosen.emit(chosen.pupil_id)
         elif isinstance(chosen, OverdueReferral):
             self.referral_chosen.emit(chosen.id, chosen.pupil_id)
         else:

@@ -232,12 +232,23 @@ class MainWindow(QMainWindow):
         self.address_book_action = self._action("A&ddress book…", self.open_address_book)
         account_menu.addSeparator()
         account_menu.addActions([self.school_key_action, self.address_book_action])
+        self.supervision_log_action = self._action("My super&vision log…",
+                                                   self.open_supervision_log)
+        account_menu.addSeparator()
+        account_menu.addAction(self.supervision_log_action)
 
         self.records_menu = bar.addMenu("&Records")
         self.records_separator = self.records_menu.addSeparator()
         self.adult_register_action = self._action(
             "&Allegations and low-level concerns about adults…", self.open_adult_register)
         self.records_menu.addAction(self.adult_register_action)
+        self.subject_access_action = self._action("&Subject access requests…",
+                                                  self.open_subject_access)
+        self.records_menu.addAction(self.subject_access_action)
+        self.retention_action = self._action("Re&tention and destruction…", self.open_retention)
+        self.records_menu.addAction(self.retention_action)
+        self.reports_action = self._action("&Reports…", self.open_reports)
+        self.records_menu.addAction(self.reports_action)
 
         help_menu = bar.addMenu("Hel&p")  # Alt+H is Home
         help_menu.addAction(self._action("&About sgdesk", self.show_about))
@@ -247,17 +258,21 @@ class MainWindow(QMainWindow):
         session = self._session
         unlocked = session is not None
         is_dsl = session is not None and session.user.role.can_manage_users
+        # Reports: every role; only the DSL and deputies see small numbers (the service checks).
         for action in (self.backup_action, self.verify_action, self.lock_action,
-                       self.change_password_action):
+                       self.change_password_action, self.reports_action):
             action.setEnabled(unlocked)
         # The adult register is the DSL's alone, like user admin (the service checks too).
         for action in (self.users_action, self.settings_action, self.school_settings_action,
-                       self.adult_register_action, self.handover_action):
+                       self.adult_register_action, self.handover_action,
+                       self.retention_action, self.supervision_log_action):
             action.setEnabled(is_dsl)
         # Encrypted files are sent and opened by the DSL and deputies (the services check too).
         shares = session is not None and session.user.role in SHARING_ROLES
+        # Subject access requests: the DSL and deputies too (the services check as well).
         for action in (self.school_key_action, self.address_book_action,
-                       self.import_bundle_action, self.share_action, self.transfer_action):
+                       self.import_bundle_action, self.share_action, self.transfer_action,
+                       self.subject_access_action):
             action.setEnabled(shares)
 
     # -- the records workspace ----------------------------------------------------------
@@ -552,6 +567,26 @@ class MainWindow(QMainWindow):
 
         if self._session is not None:
             self._open_dialog(AdultRegisterDialog(self.worker, self._session, self))
+
+    def open_reports(self) -> None:
+        from sgdesk.ui.dialogs.reports_dialog import ReportsDialog
+
+        if self._session is not None:
+            self._open_dialog(ReportsDialog(self.worker, self._session, self))
+
+    def open_retention(self) -> None:
+        if self._session is not None:
+            self.ensure_workspace().open_retention()
+
+    def open_subject_access(self) -> None:
+        if self._session is not None:
+            self.ensure_workspace().open_access_request()
+
+    def open_supervision_log(self) -> None:
+        from sgdesk.ui.dialogs.supervision_log_dialog import SupervisionLogDialog
+
+        if self._session is not None:
+            self._open_dialog(SupervisionLogDialog(self.worker, self._session, self))
 
     def open_school_key(self) -> None:
         from sgdesk.ui.dialogs.school_key_dialog import SchoolKeyDialog

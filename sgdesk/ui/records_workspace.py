@@ -24,11 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sgdesk.models.sendco import SendcoRecordKind
 from sgdesk.models.sharing import TransferAwaiting
+from sgdesk.models.users import Role
 from sgdesk.services import drafts, pupils
 from sgdesk.services.concerns import REVIEWER_ROLES
 from sgdesk.services.drafts import WaitingDraft
 from sgdesk.services.home import HomeReading, read_home
+from sgdesk.services.sendco_input import SendcoRequestEntry
 from sgdesk.services.session import Session
 from sgdesk.ui.drafts import DraftableDialog
 from sgdesk.ui.error_text import describe
@@ -105,6 +108,9 @@ class RecordsWorkspace(QWidget):
         self.home_view.referral_chosen.connect(self._open_home_referral)
         self.home_view.draft_chosen.connect(self._open_draft)
         self.home_view.case_chosen.connect(self._open_home_case)
+        self.home_view.retention_chosen.connect(self.open_retention)
+        self.home_view.access_request_chosen.connect(self.open_access_request)
+        self.home_view.sendco_chosen.connect(self._open_sendco_request)
         self.home_view.transfer_chosen.connect(self._open_home_transfer)
         self.record_view.changed.connect(self.refresh)
         self.right.currentChanged.connect(self._set_actions_enabled)
@@ -179,6 +185,10 @@ class RecordsWorkspace(QWidget):
             self.home_view.show_drafts(found.drafts)
             self.home_view.show_clocks(found.clocks)
             self.home_view.show_transfers(found.transfers)
+            self.home_view.show_retention(found.retention)
+            self.home_view.show_access_requests(found.access_requests)
+            self.home_view.show_sendco_input(found.sendco_asked, found.sendco_answered,
+                                             self._session.user.role is Role.SENDCO)
 
     def _report(self, exc: BaseException) -> None:
         self.problem.emit(describe(exc))
@@ -243,6 +253,44 @@ class RecordsWorkspace(QWidget):
         dialog.recorded.connect(lambda _id: self.refresh())
         dialog.pupil_file_wanted.connect(self.open_pupil)
         dialog.open()
+
+    def open_retention(self, pupil_id: str = "") -> None:
+        """The retention dialog (DSL), on ``pupil_id``'s file if given; a file
+        destroyed there leaves every view at once."""
+        from sgdesk.ui.dialogs.retention_dialog import RetentionDialog
+
+        if self._session is None:
+            return
+        dialog = RetentionDialog(self._worker, self._session, self, select_pupil=pupil_id)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.refresh)
+        dialog.pupil_destroyed.connect(self.forget_pupil)
+        dialog.open()
+
+    def open_access_request(self, sar_id: str = "") -> None:
+        """The subject access requests, on ``sar_id`` if given."""
+        from sgdesk.ui.dialogs.subject_access_dialog import SubjectAccessDialog
+
+        if self._session is None:
+            return
+        dialog = SubjectAccessDialog(self._worker, self._session, self, select_id=sar_id)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self.refresh())
+        dialog.open()
+
+    def _open_sendco_request(self, entry: SendcoRequestEntry) -> None:
+        """The concern or case the question is about, on the pupil's file."""
+        request = entry.request
+        if request.record_kind is SendcoRecordKind.CONCERN:
+            self.open_pupil(request.pupil_id, then_open_concern=request.record_id)
+        else:
+            self.open_pupil(request.pupil_id, CASEWORK_TAB)
+
+    def forget_pupil(self, pupil_id: str) -> None:
+        """A destroyed file: if it is on screen, go home; lists are read again."""
+        if self.record_view.pupil_id == pupil_id:
+            self.show_home()
+        self.refresh()
 
     def _open_home_case(self, pupil_id: str) -> None:
         self.open_pupil(pupil_id, CASEWORK_TAB)

@@ -25,7 +25,7 @@ from sgdesk.models.casework import (
     PlanAction,
     Visit,
 )
-from sgdesk.models.pupils import Pupil
+from sgdesk.models.pupils import Pupil, SendStatus
 from sgdesk.models.users import Role
 from sgdesk.models.working_days import add_working_days
 from sgdesk.services import casework, drafts, users
@@ -283,7 +283,8 @@ def test_plan_actions_show_and_a_closed_case_stops_its_clocks(
 
 def test_a_sendco_reads_cases_but_changes_nothing(
         qtbot: QtBot, worker: DbWorker, session: Session) -> None:
-    amy = on_worker(worker, lambda: add_pupil(session, "Amy", "Example"))
+    amy = on_worker(worker, lambda: add_pupil(session, "Amy", "Example",
+                                              send_status=SendStatus.EHCP))  # SENDCO's sight
     open_case(worker, session, amy, CaseKind.EARLY_HELP, today(worker, session))
     sendco = on_worker(worker, lambda: users.add_user(session, "Sam Senco", "ssenco",
                                                       Role.SENDCO, "colleague password"))

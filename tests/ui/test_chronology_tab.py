@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from sgdesk.models.chronology import ChronologyEvent, EventKind
 from sgdesk.models.concerns import ChildRole, InvolvedChild
-from sgdesk.models.pupils import Pupil
+from sgdesk.models.pupils import Pupil, SendStatus
 from sgdesk.models.users import Role
 from sgdesk.services import body_maps, chronology, concerns, pupils, users
 from sgdesk.services.session import Session
@@ -237,7 +237,8 @@ def test_the_family_view_shows_siblings_lines_each_from_their_own_file(
 
 def test_only_the_dsl_or_a_deputy_may_mark_a_line_significant(
         qtbot: QtBot, worker: DbWorker, session: Session) -> None:
-    amy = on_worker(worker, lambda: add_pupil(session, "Amy", "Example"))
+    amy = on_worker(worker, lambda: add_pupil(session, "Amy", "Example",
+                                              send_status=SendStatus.EHCP))  # SENDCO's sight
     on_worker(worker, lambda: log_about(session, amy))
     tab = open_tab(qtbot, worker, session, amy.id)
     assert tab.significance_button.isVisible()

@@ -19,7 +19,7 @@ from sgdesk.models.concerns import (
     Decision,
     InvolvedChild,
 )
-from sgdesk.models.pupils import Pupil
+from sgdesk.models.pupils import Pupil, SendStatus
 from sgdesk.models.users import Role
 from sgdesk.services import concerns, drafts
 from sgdesk.services.session import Session
@@ -209,7 +209,8 @@ def test_an_amended_concern_lists_both_versions_and_shows_what_changed(
 
 
 def test_a_sendco_sees_no_review_button(qtbot, worker, session, store_path: Path) -> None:
-    amy = on_worker(worker, lambda: add_pupil(session, "Amy", "Example"))
+    amy = on_worker(worker, lambda: add_pupil(session, "Amy", "Example",
+                                              send_status=SendStatus.EHCP))  # SENDCO's sight
     concern_id = on_worker(worker, lambda: log_about(session, amy))
     on_worker(worker, lambda: add_colleague(session, "sam", Role.SENDCO))
     on_worker(worker, lambda: close(session))

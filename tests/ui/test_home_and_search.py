@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from sgdesk.models.casework import CaseContent, CaseKind
 from sgdesk.models.concerns import Action, Decision, Review
+from sgdesk.models.pupils import SendStatus
 from sgdesk.models.users import Role
 from sgdesk.services import casework, concerns, drafts
 from sgdesk.ui.dialogs.concern_form import ConcernFormDialog
@@ -29,7 +30,8 @@ def make_concerns(path: Path) -> None:
     """Amy has a concern awaiting review; Ben's was reviewed with one overdue action
     and one due in two days."""
     session, _ = make_store(path)
-    amy = add_pupil(session, "Amy", "Example", year_group="Year 3")
+    amy = add_pupil(session, "Amy", "Example", year_group="Year 3",
+                    send_status=SendStatus.SEN_SUPPORT)
     ben = add_pupil(session, "Ben", "Sample", year_group="Year 5")
     log_about(session, amy, facts="A bruise on the left forearm, seen at lunch")
     reviewed = log_about(session, ben, facts="Said he sleeps on the sofa")
@@ -68,11 +70,11 @@ def test_a_sendco_sees_recent_concerns_only_and_calm_empty_states(
     make_concerns(store_path)
     window = unlocked_on(qtbot, make_window, store_path, "sendco", "colleague password")
     home = window.home_view
-    qtbot.waitUntil(lambda: home.recently_logged.list.count() == 2)
+    qtbot.waitUntil(lambda: home.recently_logged.list.count() == 1)  # Amy has SEND, Ben not
     for section in (home.awaiting_review, home.overdue_actions, home.due_this_week):
         assert not section.isVisible()
     texts = " ".join(widget_texts(home))
-    assert "Call his mother" not in texts
+    assert "Call his mother" not in texts and "Ben Sample" not in texts
 
 
 def test_an_empty_store_says_so_calmly(
@@ -216,3 +218,75 @@ def test_a_cp_file_awaiting_receipt_is_on_the_home_view_and_opens_its_receipt(
     record = window.workspace.record_view
     qtbot.waitUntil(lambda: record.isVisible() and record.pupil_id == amy.id)
     assert not [d for d in window.findChildren(RecordReceiptDialog) if d.isVisible()]
+
+
+def test_a_file_due_for_retention_review_is_on_the_dsls_home_view_and_opens_the_review(
+    qtbot: QtBot, make_window: WindowFactory, store_path: Path
+) -> None:
+    from sgdesk.services import pupils
+    from sgdesk.ui.dialogs.retention_dialog import RetentionDialog
+
+    session, _ = make_store(store_path)
+    old = add_pupil(session, "Olwen", "Example", date_of_birth=date(1990, 3, 1))
+    pupils.record_leaving(session, old.id, date(2006, 7, 20), "Sixth form college", 1)
+    close(session)
+    window = unlocked_on(qtbot, make_window, store_path)
+    home = window.home_view
+    assert home.retention.isVisible()
+    (line,) = lines(home.retention.list)
+    assert line == "Olwen Example (left 20/07/2006) — file review was due 01/03/2015"
+    home.retention.list.itemActivated.emit(home.retention.list.item(0))
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(RetentionDialog)))
+    dialog = next(d for d in window.findChildren(RetentionDialog) if d.isVisible())
+    shot(dialog, "retention_from_home")
+    dialog.reject()
+
+
+def test_an_open_subject_access_request_is_on_the_home_view_and_opens_it(
+    qtbot: QtBot, make_window: WindowFactory, store_path: Path
+) -> None:
+    from sgdesk.models.subject_access import Relationship, RequestDetails
+    from sgdesk.services import subject_access
+    from sgdesk.ui.dialogs.subject_access_dialog import SubjectAccessDialog
+
+    session, _ = make_store(store_path)
+    amy = add_pupil(session, "Amy", "Example")
+    received = TODAY - timedelta(days=40)
+    subject_access.log_request(session, amy.id, RequestDetails(
+        "Kim Example", Relationship.PARENT, received))
+    close(session)
+    window = unlocked_on(qtbot, make_window, store_path)
+    home = window.home_view
+    (line,) = lines(home.access_requests.list)
+    assert line.startswith("Amy Example — subject access request from Kim Example: OVERDUE")
+    home.access_requests.list.itemActivated.emit(home.access_requests.list.item(0))
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(SubjectAccessDialog)))
+    dialog = next(d for d in window.findChildren(SubjectAccessDialog) if d.isVisible())
+    qtbot.waitUntil(lambda: dialog.selected_entry() is not None)
+    dialog.reject()
+
+
+def test_a_question_for_the_sendco_is_on_their_home_view_and_opens_the_concern(
+    qtbot: QtBot, make_window: WindowFactory, store_path: Path
+) -> None:
+    from sgdesk.models.pupils import SendStatus
+    from sgdesk.models.sendco import SendcoRecordKind
+    from sgdesk.services import sendco_input
+
+    session, _ = make_store(store_path)
+    add_colleague(session, "sendco", Role.SENDCO)
+    amy = add_pupil(session, "Amy", "Example", send_status=SendStatus.SEN_SUPPORT)
+    concern_id = log_about(session, amy)
+    sendco_input.ask_sendco(session, SendcoRecordKind.CONCERN, concern_id, amy.id,
+                            "Is this behaviour new for her?")
+    close(session)
+    window = unlocked_on(qtbot, make_window, store_path, "sendco", "colleague password")
+    home = window.home_view
+    assert home.sendco_input.title.text() == "SENDCO input asked of you"
+    (line,) = lines(home.sendco_input.list)
+    assert line.startswith("Amy Example — concern: SENDCO input asked ")
+    assert line.endswith("by Jo Bloggs, not yet given")
+    shot(window, "home_sendco_question")
+    home.sendco_input.list.itemActivated.emit(home.sendco_input.list.item(0))
+    record = window.workspace.record_view
+    qtbot.waitUntil(lambda: record.isVisible() and record.pupil_id == amy.id)

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
+from sgdesk.models.pupils import SendStatus
 from sgdesk.models.referrals import (
     Feedback,
     FeedbackOutcome,
@@ -103,7 +104,8 @@ def test_an_empty_tab_says_so(qtbot: QtBot, worker: DbWorker, session: Session) 
 
 def test_a_sendco_reads_referrals_but_changes_nothing(
         qtbot: QtBot, worker: DbWorker, session: Session, store_path: Path) -> None:
-    amy = on_worker(worker, lambda: add_pupil(session, "Amy", "Example"))
+    amy = on_worker(worker, lambda: add_pupil(session, "Amy", "Example",
+                                              send_status=SendStatus.EHCP))  # SENDCO's sight
     on_worker(worker, lambda: add_colleague(session, "sendco", Role.SENDCO))
     on_worker(worker, lambda: sent_referral(session, amy.id, ReferralKind.CSC,
                                             datetime.now(UTC) - timedelta(days=1)))

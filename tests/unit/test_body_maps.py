@@ -12,6 +12,7 @@ import pytest
 from sgdesk.models.body_maps import BodyView, Mark, MarkType, marks_by_site, site_at
 from sgdesk.models.concerns import ChildRole, InvolvedChild
 from sgdesk.models.errors import InvalidInput, PermissionDenied
+from sgdesk.models.pupils import SendStatus
 from sgdesk.models.users import Role
 from sgdesk.services import concerns
 from sgdesk.services.body_maps import (
@@ -205,7 +206,7 @@ def test_the_marks_table_follows_the_current_version(session: Session) -> None:
 
 def test_a_sendco_can_add_a_map_and_an_auditor_cannot(session: Session,
                                                        store_path: Path) -> None:
-    amy = add_pupil(session, "Amy", "Example")
+    amy = add_pupil(session, "Amy", "Example", send_status=SendStatus.EHCP)  # SENDCO's sight
     add_colleague(session, "sendco", Role.SENDCO)
     add_colleague(session, "auditor", Role.AUDITOR)
     close(session)

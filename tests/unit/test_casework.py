@@ -25,6 +25,7 @@ from sgdesk.models.casework import (
     case_clocks,
 )
 from sgdesk.models.errors import InvalidInput, PermissionDenied
+from sgdesk.models.pupils import SendStatus
 from sgdesk.models.users import Role
 from sgdesk.services.casework import (
     amend_case,
@@ -233,7 +234,7 @@ def test_a_case_needs_a_child_on_the_register_and_their_own_family(
 # -- who may do what -----------------------------------------------------------------
 def test_the_dsl_and_deputies_keep_cases_and_others_read_them(store_path: Path,
                                                               session: Session) -> None:
-    amy = add_pupil(session, "Amy", "Example")
+    amy = add_pupil(session, "Amy", "Example", send_status=SendStatus.EHCP)  # SENDCO's sight
     case_id = open_case(session, s17_case(amy.id))
     for login, role in (("deputy", Role.DEPUTY_DSL), ("sendco", Role.SENDCO),
                         ("auditor", Role.AUDITOR)):

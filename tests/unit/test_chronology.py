@@ -24,7 +24,7 @@ from sgdesk.models.chronology import (
 )
 from sgdesk.models.concerns import ChildRole, Decision, InvolvedChild, Review
 from sgdesk.models.errors import InvalidInput, PermissionDenied
-from sgdesk.models.pupils import Pupil
+from sgdesk.models.pupils import Pupil, SendStatus
 from sgdesk.models.referrals import (
     Feedback,
     FeedbackOutcome,
@@ -293,7 +293,7 @@ def test_significance_defaults_by_kind() -> None:
 
 def test_only_the_dsl_or_a_deputy_changes_what_is_significant(
         session: Session, store_path: Path) -> None:
-    amy = add_pupil(session, "Amy", "Example")
+    amy = add_pupil(session, "Amy", "Example", send_status=SendStatus.EHCP)  # SENDCO's sight
     neglect = log_about(session, amy)
     bullying = log_in(session, amy, "Bullying", facts="Name calling")
     other = add_event(session, event_for(amy, EventKind.OTHER, text="New phone number"))

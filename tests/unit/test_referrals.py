@@ -18,7 +18,7 @@ from sgdesk.models.adult_concerns import (
 )
 from sgdesk.models.concerns import ChildRole, InvolvedChild
 from sgdesk.models.errors import InvalidInput, PermissionDenied
-from sgdesk.models.pupils import Address, HouseholdMember, Pupil
+from sgdesk.models.pupils import Address, HouseholdMember, Pupil, SendStatus
 from sgdesk.models.referrals import (
     DEFAULT_ESCALATION_STAGES,
     Consent,
@@ -441,7 +441,7 @@ def test_the_dsl_sets_the_escalation_stages(store_path: Path, session: Session) 
 # -- who may do what ---------------------------------------------------------------
 def test_the_sendco_and_auditor_read_a_pupils_referrals_but_cannot_change_them(
         store_path: Path, session: Session) -> None:
-    amy = complete_pupil(session)
+    amy = complete_pupil(session, send_status=SendStatus.EHCP)  # in the SENDCO's sight
     referral_id = final_referral(session, amy)
     version = get_referral(session, referral_id).version
     for login, role in (("sendco", Role.SENDCO), ("auditor", Role.AUDITOR)):
@@ -480,7 +480,7 @@ def test_a_deputy_drafts_and_sends_referrals_about_pupils(store_path: Path,
 
 def test_a_lado_referral_is_the_dsls_alone_and_never_on_a_pupils_file(
         store_path: Path, session: Session) -> None:
-    amy = complete_pupil(session)
+    amy = complete_pupil(session, send_status=SendStatus.EHCP)  # in the SENDCO's sight
     pupil_referral = final_referral(session, amy)
     allegation_id = adult_concerns.record_adult_concern(session, allegation())
     with pytest.raises(InvalidInput, match="allegation on the register"):

@@ -26,7 +26,7 @@ from svglib.svglib import svg2rlg
 
 from sgdesk.models.body_maps import BodyMapContent, BodyView, Mark
 from sgdesk.services.body_maps import BodyMapRecord, body_maps_for_concern, get_body_map
-from sgdesk.services.concerns import get_concern
+from sgdesk.services.concerns import concern_on_file
 from sgdesk.services.pdf.layout import (
     SANS_BOLD,
     STYLES,
@@ -113,7 +113,8 @@ def _concern_line(session: Session, record: BodyMapRecord) -> str:
     concern_id = record.current.concern_id
     if concern_id is None:
         return "None: a body map on its own"
-    happened = get_concern(session, concern_id).versions[-1].content.happened_at
+    on_file = concern_on_file(session, concern_id, record.current.pupil_id)
+    happened = on_file.current.on_file.content.happened_at
     return f"The concern of {moment_text(happened)} (printed separately)"
 
 
