@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from sgdesk.services.app_logging import configure_logging, install_crash_logger
 from sgdesk.services.locations import APP_NAME, AppLocations
+from sgdesk.ui.gui_thread_gc import GuiThreadCollector
 from sgdesk.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None, store_path: Path | None = None) -> int:
     install_crash_logger()
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName(APP_NAME)
+    app.gui_thread_gc = GuiThreadCollector(app)  # type: ignore[attr-defined]
     window = create_main_window(locations)
     window.show()
     start(window, locations, store_path)

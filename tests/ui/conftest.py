@@ -3,6 +3,7 @@ always closed (store released, worker stopped) when the test ends."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -26,6 +27,20 @@ from sgdesk.ui.worker import DbWorker
 from tests.helpers import DSL_LOGIN, DSL_PASSWORD, close, make_store
 
 SHOTS = Path("/tmp/shots")
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread() -> Iterator[None]:
+    """As the app does (ui/gui_thread_gc.py): no automatic cycle collection, which
+    could run on the database worker and finalise a Qt widget there; the GUI
+    thread collects after each test instead."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 class FakeClock:

@@ -4,11 +4,8 @@ SENDCO), the PDF saved from what is on screen, and the Records menu entry."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -30,18 +27,6 @@ from tests.ui.conftest import (
     unlocked_on,
     widget_texts,
 )
-
-
-@pytest.fixture(autouse=True)
-def collect_on_the_gui_thread() -> Iterator[None]:
-    """Collect cyclic garbage here, on the GUI thread, before and after each test.
-
-    Some dialogs leave Qt widgets in reference cycles (a form keeps its dialog's bound
-    validator); if the collector first runs during a report's allocation-heavy job on
-    the worker thread, it destroys those widgets there and Qt crashes the process."""
-    gc.collect()
-    yield
-    gc.collect()
 
 
 def open_reports(qtbot: QtBot, worker: DbWorker, session: Session) -> ReportsDialog:
