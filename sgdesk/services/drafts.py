@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sgdesk.services import access
 from sgdesk.services.session import Session
 from sgdesk.storage.drafts_repo import DraftRepository
 from sgdesk.storage.pupils_repo import PupilRepository
@@ -54,6 +53,10 @@ def waiting_drafts(session: Session) -> list[WaitingDraft]:
     """The signed-in user's drafts, newest first, each with the child a new record
     was for (a new form's ref is ``new:<pupil id>…``; a pupil form's is the id),
     if the user may still see that child."""
+    # Imported here: this module is on the launch path (drafts are saved at a
+    # lock), and the access rule pulls in every record repository.
+    from sgdesk.services import access
+
     found = DraftRepository(session.db).list_for(session.user.id)
     pupil_ids = {kind_ref_pupil(kind, ref) for kind, ref, _ in found} - {""}
     names = {p.id: p.display_name
