@@ -35,6 +35,7 @@ class DbWorker(QObject):
         super().__init__(parent)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sgdesk-db")
         self._pending = 0
+        self._stopped = False
         self._finished.connect(self._deliver)
 
     @property
@@ -48,7 +49,16 @@ class DbWorker(QObject):
         on_done: DoneCallback | None = None,
         on_error: ErrorCallback | None = None,
     ) -> Future[Any]:
-        """Queue ``job``; ``on_done(result)`` or ``on_error(exc)`` runs on the GUI thread."""
+        """Queue ``job``; ``on_done(result)`` or ``on_error(exc)`` runs on the GUI thread.
+
+        Once the worker has shut down (the window is closing) a job is not run:
+        its future comes back cancelled and no callback is called, since a view
+        emptied as its window closes may still ask for a reading."""
+        if self._stopped:
+            dropped: Future[Any] = Future()
+            dropped.cancel()
+            log.debug("job dropped: the worker has shut down")
+            return dropped
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
@@ -81,4 +91,5 @@ class DbWorker(QObject):
 
     def shutdown(self) -> None:
         """Finish queued work (e.g. the lock that closes the database), then stop."""
+        self._stopped = True
         self._executor.shutdown(wait=True)

@@ -1,4 +1,5 @@
-"""Cycle collection happens on the GUI thread only (see ui/gui_thread_gc.py)."""
+"""Qt objects are only touched on the GUI thread: cycle collection there (see
+ui/gui_thread_gc.py), and no job queued once the worker has stopped."""
 
 from __future__ import annotations
 
@@ -22,3 +23,15 @@ def test_the_collector_turns_automatic_collection_off_and_collects_on_its_timer(
     finally:
         collector.deleteLater()
         gc.disable()  # the test fixture re-enables it afterwards
+
+
+def test_a_job_asked_for_after_the_worker_stopped_is_dropped_not_raised() -> None:
+    """A view emptied as its window closes may ask for a reading: nothing runs,
+    no callback, no exception in the event loop."""
+    from sgdesk.ui.worker import DbWorker
+
+    worker = DbWorker()
+    worker.shutdown()
+    ran: list[str] = []
+    future = worker.run(lambda: ran.append("job"), on_done=lambda _v: ran.append("done"))
+    assert future.cancelled() and ran == [] and worker.pending == 0
