@@ -14,19 +14,22 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QDialogButtonBox,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QProgressBar,
     QSizePolicy,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -500,3 +503,27 @@ def warn(parent: QWidget | None, title: str, exc: BaseException | str) -> None:
         return
     QMessageBox.warning(parent, title, text)
 
+
+def record_table(model: QAbstractItemModel, name: str, stretch: int | None = None) -> QTableView:
+    """A read-only list of records: whole rows, one at a time, columns sized to
+    their text (``stretch`` takes the rest; the last one if None), Tab moves on
+    rather than from cell to cell, and the row made current by the keyboard is
+    selected, so buttons that act on the selection follow it."""
+    table = QTableView()
+    table.setModel(model)
+    table.setAccessibleName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if stretch is None:
+        header.setStretchLastSection(True)
+    else:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    table.selectionModel().currentRowChanged.connect(
+        lambda current, _previous: table.selectRow(current.row()) if current.isValid() else None)
+    return table

@@ -14,18 +14,15 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QWidget,
 )
 
@@ -52,6 +49,7 @@ from sgdesk.ui.form_helpers import (
     confirm,
     dialog_layout,
     monospace_font,
+    record_table,
     while_alive,
     wrapped_label,
 )
@@ -109,18 +107,7 @@ class AddressBookDialog(QDialog):
                   "check it with them, for example by phone.", width=700)
 
         self.model = ContactsModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.setAccessibleName("Partners' public keys")
+        self.table = record_table(self.model, "Partners' public keys", 0)
         table_label = QLabel("&Contacts:")
         table_label.setBuddy(self.table)
         layout.addWidget(table_label)

@@ -18,22 +18,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -61,7 +58,13 @@ from sgdesk.ui.dialogs.referral_tracking_dialog import (
     sending_text,
 )
 from sgdesk.ui.error_text import describe
-from sgdesk.ui.form_helpers import ERROR_COLOUR, HINT_COLOUR, while_alive, wrapped_label
+from sgdesk.ui.form_helpers import (
+    ERROR_COLOUR,
+    HINT_COLOUR,
+    record_table,
+    while_alive,
+    wrapped_label,
+)
 from sgdesk.ui.text_table_model import TextTableModel
 from sgdesk.ui.worker import DbWorker
 
@@ -263,7 +266,6 @@ class AdultRegisterDialog(QDialog):
         self.table.selectionModel().selectionChanged.connect(self._load_selected)
         # Tabbing into the list makes a row current without selecting it: select it, so
         # the keyboard user reads the record at once.
-        self.table.selectionModel().currentRowChanged.connect(self._select_current)
         self.version_box.currentIndexChanged.connect(self._show_version)
         self.patterns.itemActivated.connect(self._show_pattern)
         self.resize(1080, 680)
@@ -296,18 +298,7 @@ class AdultRegisterDialog(QDialog):
         column.addLayout(filters)
 
         self.model = RegisterModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.setAccessibleName("Register of allegations and low-level concerns")
+        self.table = record_table(self.model, "Register of allegations and low-level concerns", 2)
         list_label = QLabel("&Register:")
         list_label.setBuddy(self.table)
         column.addWidget(list_label)
@@ -434,10 +425,6 @@ class AdultRegisterDialog(QDialog):
         self.table.setFocus()
         if self.model.rowCount():
             self.table.selectRow(0)
-
-    def _select_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            self.table.selectRow(current.row())
 
     def selected_entry(self) -> AdultConcernEntry | None:
         rows = self.table.selectionModel().selectedRows()

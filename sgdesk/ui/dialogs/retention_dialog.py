@@ -18,7 +18,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
@@ -65,6 +64,7 @@ from sgdesk.ui.form_helpers import (
     FormPanel,
     collect_errors,
     dialog_layout,
+    record_table,
     while_alive,
     wrapped_label,
 )
@@ -131,25 +131,6 @@ class DestructionModel(TextTableModel[DestructionEntry]):
         record = row.record
         return (moment_text(record.destroyed_at), row.destroyed_by_name, child_words(record),
                 record.reason, "; ".join(record.removed_lines()))
-
-
-def _record_table(model: TextTableModel[Any], name: str, stretch: int) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setAccessibleName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    # Tabbing in makes a row current without selecting it: select it, so the buttons follow.
-    table.selectionModel().currentRowChanged.connect(
-        lambda current, _previous: table.selectRow(current.row()) if current.isValid() else None)
-    return table
 
 
 def _selected[T](table: QTableView, model: TextTableModel[T]) -> T | None:
@@ -349,7 +330,7 @@ class RetentionDialog(QDialog):
             "by a public inquiry), or destroy it once its review date has come.",
             HINT_COLOUR))
         self.review_model = ReviewModel()
-        self.review_table = _record_table(self.review_model, "Files due for review", 0)
+        self.review_table = record_table(self.review_model, "Files due for review", 0)
         column.addWidget(self.review_table, 1)
         self.review_count = wrapped_label(colour=HINT_COLOUR)
         column.addWidget(self.review_count)
@@ -372,7 +353,7 @@ class RetentionDialog(QDialog):
             "A file under a legal hold is never destroyed, whatever its review date, until "
             "the hold is lifted with a reason. Holds in place are listed first.", HINT_COLOUR))
         self.hold_model = HoldModel()
-        self.hold_table = _record_table(self.hold_model, "Legal holds", 3)
+        self.hold_table = record_table(self.hold_model, "Legal holds", 3)
         column.addWidget(self.hold_table, 1)
         buttons = QHBoxLayout()
         self.lift_button = QPushButton("L&ift hold\u2026")
@@ -399,7 +380,7 @@ class RetentionDialog(QDialog):
             "Every file destroyed: when, by whom, why and what kinds of record were removed. "
             "The log names the child by initials and year of birth only.", HINT_COLOUR))
         self.log_model = DestructionModel()
-        self.log_table = _record_table(self.log_model, "Destruction log", 4)
+        self.log_table = record_table(self.log_model, "Destruction log", 4)
         self.log_table.setWordWrap(True)
         why = self.log_table.horizontalHeader()
         why.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)

@@ -16,7 +16,7 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -53,6 +53,7 @@ from sgdesk.ui.form_helpers import (
     ERROR_COLOUR,
     HINT_COLOUR,
     BusyBar,
+    record_table,
     warn,
     while_alive,
     wrapped_label,
@@ -206,18 +207,7 @@ class SubjectAccessDialog(QDialog):
         column = QVBoxLayout(side)
         column.setContentsMargins(0, 0, 0, 0)
         self.model = RequestsModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        self.table.setAccessibleName("Subject access requests, open ones first")
+        self.table = record_table(self.model, "Subject access requests, open ones first")
         caption = QLabel("Re&quests:")
         caption.setBuddy(self.table)
         column.addWidget(caption)
@@ -230,7 +220,6 @@ class SubjectAccessDialog(QDialog):
         self.details.setPlaceholderText("Choose a request to see it here.")
         column.addWidget(self.details, 3)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._load_chosen())
-        self.table.selectionModel().currentRowChanged.connect(self._select_current)
         return side
 
     def _build_preview_side(self) -> QWidget:
@@ -356,10 +345,6 @@ class SubjectAccessDialog(QDialog):
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
-
-    def _select_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            self.table.selectRow(current.row())
 
     def selected_entry(self) -> RequestEntry | None:
         rows = self.table.selectionModel().selectedRows()

@@ -13,20 +13,17 @@ import html
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -50,6 +47,7 @@ from sgdesk.ui.form_helpers import (
     FormPanel,
     collect_errors,
     dialog_layout,
+    record_table,
     while_alive,
     wrapped_label,
 )
@@ -266,18 +264,7 @@ class SupervisionLogDialog(QDialog):
         layout.addWidget(self.message)
 
         self.model = NotesModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.table.setAccessibleName("Supervision notes, the most recent first")
+        self.table = record_table(self.model, "Supervision notes, the most recent first", 3)
         self.detail = QTextBrowser()
         self.detail.setOpenLinks(False)
         self.detail.setAccessibleName("The note, read only")
@@ -318,7 +305,6 @@ class SupervisionLogDialog(QDialog):
             lambda: self._open_form(kind=NoteKind.REFLECTION))
         self.amend_button.clicked.connect(lambda: self._open_form(record=self.selected()))
         self.table.selectionModel().selectionChanged.connect(self._show_selected)
-        self.table.selectionModel().currentRowChanged.connect(self._select_current)
         self.resize(980, 620)
         self._set_allowed(False)
         self.refresh()
@@ -359,10 +345,6 @@ class SupervisionLogDialog(QDialog):
     def selected(self) -> NoteRecord | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.entry(rows[0].row()) if rows else None
-
-    def _select_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            self.table.selectRow(current.row())
 
     def _show_selected(self) -> None:
         record = self.selected()
