@@ -1,5 +1,5 @@
 """Allow ``python -m sgdesk``."""
 
-from sgdesk.cli import main
+from sgdesk.launcher import main
 
 raise SystemExit(main())

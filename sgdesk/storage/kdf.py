@@ -10,8 +10,6 @@ import functools
 import time
 from dataclasses import asdict, dataclass
 
-from argon2.low_level import Type, hash_secret_raw
-
 TARGET_SECONDS = 0.5
 MEMORY_KIB = 128 * 1024
 PARALLELISM = 2
@@ -38,6 +36,8 @@ class Argon2Params:
 def derive_key(password: str, salt: bytes, params: Argon2Params) -> bytes:
     """Derive a 256-bit wrapping key from a password. Slow on purpose: never call on
     the GUI thread."""
+    from argon2.low_level import Type, hash_secret_raw  # loaded at the first unlock, not launch
+
     return hash_secret_raw(
         secret=password.encode("utf-8"),
         salt=salt,

@@ -10,6 +10,9 @@ written atomically. It holds no personal data: user ids are random, and logins
 appear only as keyed hashes (``login_tag``) so the right slot is found without a
 key derivation per user. Every field of a slot except its ciphertext is bound in
 as AEAD associated data, so tampering with parameters fails authentication.
+
+``cryptography`` is imported when a slot is sealed or opened, not when the key
+file is read: reading it is on the path to the unlock screen.
 """
 
 from __future__ import annotations
@@ -24,11 +27,6 @@ import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from sgdesk.models.errors import NotAStore, StoreDamaged, StoreTooNew, WrongPassword
 from sgdesk.models.users import normalise_login
@@ -282,6 +280,8 @@ def _seal(
         id=str(uuid.uuid4()), kind=kind, kdf=kdf, nonce=os.urandom(_NONCE_BYTES),
         wrapped_key=b"", user_id=user_id, login_tag=login_tag,
     )
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     ciphertext = AESGCM(wrapping_key).encrypt(
         unsealed.nonce, master_key, unsealed.associated_data(store_id)
     )
@@ -289,6 +289,9 @@ def _seal(
 
 
 def _open(store_id: str, slot: KeySlot, wrapping_key: bytes) -> bytes:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         key = AESGCM(wrapping_key).decrypt(slot.nonce, slot.wrapped_key,
                                            slot.associated_data(store_id))
@@ -311,6 +314,9 @@ def _argon2_from_kdf(kdf: dict[str, Any]) -> tuple[bytes, Argon2Params]:
 
 
 def _hkdf(secret: bytes, salt: bytes, kind: SlotKind) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     info = f"sgdesk key slot {kind.value}".encode("ascii")
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(secret)
 

@@ -11,6 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from sgdesk.services.app_logging import configure_logging, install_crash_logger
@@ -19,6 +20,9 @@ from sgdesk.ui.gui_thread_gc import GuiThreadCollector
 from sgdesk.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+
+#: The freedesktop id of packaging/uk.sgdesk.sgdesk.desktop and its AppStream file.
+DESKTOP_ID = "uk.sgdesk.sgdesk"
 
 
 def create_main_window(locations: AppLocations) -> MainWindow:
@@ -47,19 +51,43 @@ def start(window: MainWindow, locations: AppLocations, store_path: Path | None =
         window.open_store(path)
 
 
-def main(argv: list[str] | None = None, store_path: Path | None = None) -> int:
+def main(argv: list[str] | None = None, store_path: Path | None = None,
+         exit_when_ready: bool = False) -> int:
     """Run the app until its window closes; returns the exit code.
 
-    Reuses a QApplication that already exists (as under pytest-qt).
+    Reuses a QApplication that already exists (as under pytest-qt). With
+    ``exit_when_ready`` it prints ``ready`` and quits once the unlock screen first
+    shows: the benchmark times that, and the packaged app's smoke test proves it.
     """
     locations = AppLocations.default()
     configure_logging(locations.log_dir)
     install_crash_logger()
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName(APP_NAME)
+    app.setDesktopFileName(DESKTOP_ID)  # Wayland matches the window to the menu entry
     app.gui_thread_gc = GuiThreadCollector(app)  # type: ignore[attr-defined]
     window = create_main_window(locations)
+    window.unlock_screen_shown.connect(_set_window_icon, Qt.ConnectionType.SingleShotConnection)
+    if exit_when_ready:
+        window.unlock_screen_shown.connect(lambda: _report_ready_and_quit(window))
     window.show()
     start(window, locations, store_path)
     log.info("app started")
     return app.exec()
+
+
+def _report_ready_and_quit(window: MainWindow) -> None:
+    app = QApplication.instance()
+    app.processEvents()  # let the unlock screen paint before saying so
+    print("ready", flush=True)
+    window.close()
+    app.quit()
+
+
+def _set_window_icon() -> None:
+    """Set once the unlock screen is up: drawing the SVG icon is not worth delaying it."""
+    from PySide6.QtGui import QIcon
+
+    from sgdesk.services.resources import resources_dir
+
+    QApplication.setWindowIcon(QIcon(str(resources_dir() / "icons" / "sgdesk.svg")))

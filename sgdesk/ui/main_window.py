@@ -12,11 +12,13 @@ Titles, the status bar and the log never carry a pupil's or user's data.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -34,27 +36,28 @@ from PySide6.QtWidgets import (
 )
 
 from sgdesk import __version__
-from sgdesk.models.address_book import SHARING_ROLES
 from sgdesk.models.errors import StoreInUse
-from sgdesk.services import drafts, maintenance, preferences
-from sgdesk.services.demo import create_demo_store
 from sgdesk.services.locations import AppLocations
-from sgdesk.services.session import LockedStore, Session, UnlockResult
 from sgdesk.ui.clipboard_guard import clipboard_guard
-from sgdesk.ui.drafts import open_draftable_dialogs
 from sgdesk.ui.error_text import describe
 from sgdesk.ui.idle_lock import Clock, IdleLockFilter
-from sgdesk.ui.session_lock_watch import SessionLockWatcher
 from sgdesk.ui.unlock_view import UnlockView, plain_label
 from sgdesk.ui.worker import DbWorker
 
-if TYPE_CHECKING:  # imported for real once the unlock screen shows
+# Launching imports only what the unlock screen needs. The store and session
+# modules (SQLCipher, crypto, migrations) load on the worker when the store is
+# claimed; the records screens and the services behind them once the unlock
+# screen shows (see ensure_workspace).
+if TYPE_CHECKING:
+    from sgdesk.services import maintenance
+    from sgdesk.services.session import LockedStore, Session, UnlockResult
     from sgdesk.ui.home_view import HomeDetails, HomeView
     from sgdesk.ui.records_workspace import RecordsWorkspace
+    from sgdesk.ui.session_lock_watch import SessionLockWatcher
 
 log = logging.getLogger(__name__)
 
-#: How long after the unlock screen appears the records screens are built: long
+#: How long after the unlock screen appears the records screens start loading: long
 #: enough for the screen to paint, far shorter than typing a password.
 WORKSPACE_DELAY_MS = 250
 
@@ -157,11 +160,9 @@ class MainWindow(QMainWindow):
         self.idle_filter = IdleLockFilter(clock=idle_clock,
                                           check_interval_ms=idle_check_interval_ms, parent=self)
         self.idle_filter.idle.connect(self._lock_when_idle)
-        QApplication.instance().installEventFilter(self.idle_filter)
         self.lock_key = ShortcutEverywhere(self.lock_action, self)
-        QApplication.instance().installEventFilter(self.lock_key)
-        self.session_watch = SessionLockWatcher(self)
-        self.session_watch.session_locked.connect(self._lock_with_session)
+        #: Made at the first unlock: a locked window has nothing to lock.
+        self.session_watch: SessionLockWatcher | None = None
         self._update_actions()
 
     # -- building -------------------------------------------------------------------
@@ -268,7 +269,11 @@ class MainWindow(QMainWindow):
                        self.retention_action, self.supervision_log_action):
             action.setEnabled(is_dsl)
         # Encrypted files are sent and opened by the DSL and deputies (the services check too).
-        shares = session is not None and session.user.role in SHARING_ROLES
+        shares = False
+        if session is not None:
+            from sgdesk.models.address_book import SHARING_ROLES
+
+            shares = session.user.role in SHARING_ROLES
         # Subject access requests: the DSL and deputies too (the services check as well).
         for action in (self.school_key_action, self.address_book_action,
                        self.import_bundle_action, self.share_action, self.transfer_action,
@@ -277,10 +282,19 @@ class MainWindow(QMainWindow):
 
     # -- the records workspace ----------------------------------------------------------
     def _build_workspace_soon(self) -> None:
-        """Once the unlock screen has had time to paint, build the records screens
-        while the person types their password."""
+        """While the person types their password, load the records screens' modules
+        on the worker (~0.2 s of imports that would stall typing on the GUI thread),
+        then build the screens here. The wait first lets the unlock screen paint."""
         if self.workspace is None:
-            QTimer.singleShot(WORKSPACE_DELAY_MS, self.ensure_workspace)
+            QTimer.singleShot(WORKSPACE_DELAY_MS, self._load_workspace)
+
+    def _load_workspace(self) -> None:
+        if self.workspace is None:
+            self.worker.run(_import_records_screens,
+                            on_done=lambda _module: self._build_workspace())
+
+    def _build_workspace(self) -> None:
+        self.ensure_workspace()
 
     def ensure_workspace(self) -> RecordsWorkspace:
         if self.workspace is None:
@@ -326,11 +340,19 @@ class MainWindow(QMainWindow):
     def prepare_demo_store(self, path: Path) -> None:
         """Create the demo store on the worker (a few seconds of key derivation), then open it."""
         self.show_busy(DEMO_BUSY_TEXT)
-        self.worker.run(lambda: create_demo_store(path), on_done=self.open_store,
+
+        def create() -> Path:
+            from sgdesk.services.demo import create_demo_store
+
+            return create_demo_store(path)
+
+        self.worker.run(create, on_done=self.open_store,
                         on_error=lambda exc: self._show_store_problem(path, exc))
 
     def _claim(self, path: Path) -> LockedStore:
         """Worker job: release any earlier claim, then claim ``path``."""
+        from sgdesk.services.session import LockedStore
+
         self._release_claim()
         store = LockedStore(path)
         self._claimed = store
@@ -390,6 +412,7 @@ class MainWindow(QMainWindow):
                 f"{result.migration_backup.name}"
             )
 
+        from sgdesk.services import preferences
         from sgdesk.ui.home_view import HomeDetails
 
         def read_home() -> tuple[HomeDetails, int]:
@@ -410,8 +433,26 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"sgdesk — {details.school_name}")
         self.idle_filter.set_timeout_minutes(idle_minutes)
         self.idle_filter.set_enabled(True)
+        self._watch_while_unlocked(True)
         self._update_actions()
         log.info("unlocked; home shown")
+
+    def _watch_while_unlocked(self, watch: bool) -> None:
+        """The idle timer, the Lock key and the desktop session's lock matter only
+        while unlocked, so launching does not pay for them: a Python filter on every
+        event makes PySide build the type of each widget it passes (~40 ms), and the
+        desktop session is asked over D-Bus."""
+        if watch and self.session_watch is None:
+            from sgdesk.ui.session_lock_watch import SessionLockWatcher
+
+            self.session_watch = SessionLockWatcher(self)
+            self.session_watch.session_locked.connect(self._lock_with_session)
+        app = QApplication.instance()
+        for event_filter in (self.idle_filter, self.lock_key):
+            if watch:
+                app.installEventFilter(event_filter)
+            else:
+                app.removeEventFilter(event_filter)
 
     # -- locking --------------------------------------------------------------------
     def lock(self) -> None:
@@ -434,8 +475,11 @@ class MainWindow(QMainWindow):
         """Keep drafts, close dialogs, clear our clipboard, lock the session on the worker."""
         session, self._session = self._session, None
         self.idle_filter.set_enabled(False)
+        self._watch_while_unlocked(False)
         if session is None:
             return
+        from sgdesk.ui.drafts import open_draftable_dialogs
+
         kept: list[DraftRecord] = []
         for dialog in open_draftable_dialogs(self):
             state = dialog.draft_state()
@@ -505,6 +549,8 @@ class MainWindow(QMainWindow):
         session = self._session
         if session is None:
             return
+        from sgdesk.services import maintenance
+
         self.statusBar().showMessage("Backing up…")
         self.worker.run(
             lambda: maintenance.backup_store(session, dest),
@@ -517,6 +563,8 @@ class MainWindow(QMainWindow):
         session = self._session
         if session is None:
             return
+        from sgdesk.services import maintenance
+
         self.statusBar().showMessage("Checking the store…")
         self.worker.run(lambda: maintenance.verify_store(session),
                         on_done=self._show_verify_report, on_error=self._report)
@@ -648,15 +696,22 @@ class MainWindow(QMainWindow):
             self._end_session()
             self.worker.run(self._release_claim)
             self._store = None
-            QApplication.instance().removeEventFilter(self.idle_filter)
-            QApplication.instance().removeEventFilter(self.lock_key)
             self.worker.shutdown()
             log.info("window closed")
         super().closeEvent(event)
 
 
+def _import_records_screens() -> ModuleType:
+    """Worker job: import (not build) the records screens. Their modules create no
+    widgets at import, only classes and colour constants, so this is safe off the
+    GUI thread."""
+    return importlib.import_module("sgdesk.ui.records_workspace")
+
+
 def _save_drafts_and_lock(session: Session, kept: list[DraftRecord]) -> None:
     """Worker job: the drafts are saved if at all possible, and the session always locks."""
+    from sgdesk.services import drafts
+
     try:
         drafts.save_drafts(session, kept)
     finally:

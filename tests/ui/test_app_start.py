@@ -99,6 +99,23 @@ def test_main_runs_until_the_window_closes(
     assert (AppLocations.default().log_dir / "sgdesk.log").exists()
 
 
+def test_the_sgdesk_command_opens_the_unlock_screen_and_can_quit_when_ready(
+    sgdesk_home: Path
+) -> None:
+    """The real entry point in its own process, as the benchmark and the packaged
+    app's smoke test run it: `sgdesk --exit-when-ready` says `ready` once the unlock
+    screen shows, then quits cleanly, giving the store back."""
+    import os
+    import subprocess
+
+    store = make_closed_store(AppLocations.default().default_store)
+    env = {**os.environ, "SGDESK_HOME": str(sgdesk_home), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-m", "sgdesk", "--exit-when-ready"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (0, "ready\n")
+    LockedStore(store).close()  # not left claimed
+
+
 # -- the window's menus ------------------------------------------------------------------
 def visible_dialogs(window: MainWindow) -> list[QDialog]:
     return [d for d in window.findChildren(QDialog) if d.isVisible()]

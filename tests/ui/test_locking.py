@@ -168,6 +168,7 @@ def test_the_desktop_session_locking_locks_the_window(
     qtbot: QtBot, make_window: WindowFactory, closed_store: Path
 ) -> None:
     window, session = unlocked_window(qtbot, make_window, closed_store)
+    assert window.session_watch is not None
     window.session_watch.session_locked.emit()
     assert_locked(qtbot, window, session)
 

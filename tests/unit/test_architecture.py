@@ -26,7 +26,8 @@ ALLOWED = {
     "cli": {"models", "services", "ui", "cli", "cli_bundles"},
     "cli_bundles": {"models", "services", "cli"},
     "__init__": set(),
-    "__main__": {"cli"},
+    "launcher": {"ui", "cli"},
+    "__main__": {"launcher"},
 }
 
 

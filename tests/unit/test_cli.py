@@ -435,3 +435,27 @@ def test_not_a_store_is_one_line(
     assert "notes.sgdesk" in err
     if kind == "text file":
         assert path.read_text() == "shopping list"
+
+
+# -- the launcher ---------------------------------------------------------------------
+def test_the_launcher_opens_the_app_without_loading_the_command_line() -> None:
+    """The `sgdesk` command with no arguments must not import the command line's
+    modules (bundles, PDFs: ~0.6 s) before the unlock screen."""
+    import subprocess
+
+    code = ("import sys, types; from sgdesk import launcher; "
+            "fake = types.ModuleType('sgdesk.ui.app'); "
+            "fake.main = lambda exit_when_ready=False: print('app', exit_when_ready) or 0; "
+            "sys.modules['sgdesk.ui.app'] = fake; "
+            "status = launcher.main(['--exit-when-ready']); "
+            "print(sorted(m for m in sys.modules if m.startswith('sgdesk.cli')), status)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split("\n")
+    assert out[:2] == ["app True", "[] 0"]
+
+
+def test_the_launcher_passes_anything_else_to_the_command_line(capsys: Capture) -> None:
+    from sgdesk import launcher
+
+    assert launcher.main(["verify"]) == 2
+    assert "PATH" in capsys.readouterr().err
