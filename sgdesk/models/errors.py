@@ -5,6 +5,8 @@ the UI can catch them without the UI ever importing storage. Each message is
 written for the person at the keyboard and never contains a child's data.
 """
 
+from sgdesk.models.unlock_backoff import wait_message
+
 
 class SgdeskError(Exception):
     """Base of every error sgdesk reports to a person. ``str(err)`` is the message."""
@@ -27,7 +29,23 @@ class StoreExists(SgdeskError):
 
 
 class WrongPassword(SgdeskError):
-    """The user name and password (or recovery key) did not unlock the store."""
+    """The user name and password (or recovery key) did not unlock the store.
+
+    ``wait_seconds`` is more than 0 when this failure means the next try must wait
+    (``models/unlock_backoff.py``), so the unlock screen can count down at once."""
+
+    def __init__(self, message: str, wait_seconds: int = 0) -> None:
+        super().__init__(message)
+        self.wait_seconds = wait_seconds
+
+
+class TooManyAttempts(SgdeskError):
+    """A try came during the wait after too many wrong passwords. It was refused
+    before the password was looked at, and does not count as another failure."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(wait_message(seconds))
+        self.seconds = seconds
 
 
 class StoreTooNew(SgdeskError):

@@ -1,9 +1,10 @@
 """Where sgdesk keeps its files on this computer.
 
 Per-user directories from platformdirs. ``SGDESK_HOME`` puts them all under one
-folder instead (tests, portable installs, the benchmark). Only the log and a
-small config (last store path, window size) live outside the encrypted store,
-and neither holds personal data.
+folder instead (tests, portable installs, the benchmark). Only the log, a
+small config (last store path, window size) and the count of wrong passwords per
+store (``services/unlock_attempts.py``) live outside the encrypted store, and none
+holds personal data.
 """
 
 from __future__ import annotations
@@ -55,6 +56,12 @@ class AppLocations:
     @property
     def config_file(self) -> Path:
         return self.config_dir / "config.json"
+
+    @property
+    def unlock_attempts_dir(self) -> Path:
+        """One small file per store that has had wrong passwords, never beside the store:
+        the store's own files stay exactly as they were however often a try fails."""
+        return self.config_dir / "unlock-attempts"
 
     # -- the small plaintext config: paths and window geometry only ------------------
     def read_config(self) -> dict[str, Any]:

@@ -5,6 +5,15 @@ held, the key file read) but cannot read yet. Unlocking it with a password, the
 recovery key or the keyring secret gives a :class:`Session`: the open database and
 the signed-in user. Locking a session drops the connection and forgets the key;
 the store stays claimed until :meth:`LockedStore.close`.
+
+Claiming a store reads only its key file: SQLCipher, the migrations and the
+repositories are imported when a way in is tried, so the unlock screen (which
+waits for the claim) appears without them.
+
+Wrong passwords and recovery keys are counted per store outside its files
+(``services/unlock_attempts.py``); after three in a row each try waits longer,
+and a try during the wait is refused before any key derivation. The command line
+and the window both unlock through here, so both get the same rule.
 """
 
 from __future__ import annotations
@@ -12,12 +21,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sgdesk.models.errors import NotAStore, PermissionDenied, WrongPassword
 from sgdesk.models.recovery_key import parse_recovery_key
 from sgdesk.models.users import User, normalise_login, validate_new_password
-from sgdesk.storage import keyring_secrets, migrations
-from sgdesk.storage.database import Clock, Database, utc_now
+from sgdesk.services.locations import AppLocations
+from sgdesk.services.unlock_attempts import UnlockAttempts
+from sgdesk.storage import keyring_secrets
+from sgdesk.storage.clock import Clock, utc_now
 from sgdesk.storage.instance_lock import InstanceLock
 from sgdesk.storage.keyslots import (
     DemoHint,
@@ -28,9 +40,10 @@ from sgdesk.storage.keyslots import (
     open_password_slot,
     open_secret_slot,
 )
-from sgdesk.storage.settings_repo import KeyValueTable
 from sgdesk.storage.store_files import StoreFiles
-from sgdesk.storage.users_repo import UserRepository
+
+if TYPE_CHECKING:
+    from sgdesk.storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +57,13 @@ class UnlockResult:
 
 
 class LockedStore:
-    """A store claimed by this process. Raises :class:`StoreInUse` if another has it."""
+    """A store claimed by this process. Raises :class:`StoreInUse` if another has it.
 
-    def __init__(self, path: Path, clock: Clock = utc_now) -> None:
+    ``clock`` stamps the audit rows and times the wait after wrong passwords;
+    ``locations`` says where that count is kept (the usual folders if not given)."""
+
+    def __init__(self, path: Path, clock: Clock = utc_now,
+                 locations: AppLocations | None = None) -> None:
         self.files = StoreFiles(Path(path))
         self.clock = clock
         if not self.files.keyslots.exists() and not self.files.db.exists():
@@ -63,6 +80,11 @@ class LockedStore:
         except Exception:
             self._lock.release()
             raise
+        self.attempts = UnlockAttempts.for_store(
+            self.key_file.store_id,
+            (locations or AppLocations.default()).unlock_attempts_dir,
+            lambda: self.clock().timestamp(),
+        )
 
     @property
     def path(self) -> Path:
@@ -95,12 +117,19 @@ class LockedStore:
 
     # -- the three ways in ---------------------------------------------------------
     def unlock(self, login: str, password: str) -> UnlockResult:
-        """Password unlock. Slow (Argon2id): call from a worker thread, never the GUI."""
-        master, slot = open_password_slot(self.key_file, login, password)
+        """Password unlock. Slow (Argon2id): call from a worker thread, never the GUI.
+
+        Raises :class:`TooManyAttempts` during the wait after wrong passwords."""
+        master, slot = self.attempts.guard(
+            lambda: open_password_slot(self.key_file, login, password)
+        )
         return self._open(master, slot)
 
     def unlock_with_keyring(self, login: str = "") -> UnlockResult:
-        """Quick unlock from the OS keyring, for the user typed (or the only one set up)."""
+        """Quick unlock from the OS keyring, for the user typed (or the only one set up).
+
+        Not held back by the wait: the secret comes from the keyring, not from
+        typing, so there is nothing to guess; a success clears the count."""
         quick = self.key_file.slots_of(SlotKind.QUICK)
         slot = self.key_file.slot_for_login(SlotKind.QUICK, login) if login else (
             quick[0] if len(quick) == 1 else None
@@ -108,18 +137,27 @@ class LockedStore:
         if slot is None or slot.user_id is None:
             raise WrongPassword("Quick unlock is not set up for that user. Use your password.")
         secret = keyring_secrets.load_secret(self.key_file.store_id, slot.user_id)
-        return self._open(open_secret_slot(self.key_file, slot, secret), slot)
+        master = open_secret_slot(self.key_file, slot, secret)
+        self.attempts.succeeded()
+        return self._open(master, slot)
 
     def reset_password_with_recovery(
         self, recovery_key: str, login: str, new_password: str
     ) -> UnlockResult:
         """The forgotten-password path: the recovery key opens the store, then ``login``
-        gets a new password slot. Recorded in the audit chain as that user's act."""
+        gets a new password slot. Recorded in the audit chain as that user's act.
+
+        A wrong recovery key counts towards the same wait as wrong passwords; a
+        mistyped one (wrong length or letters) is caught before and does not."""
         raw = parse_recovery_key(recovery_key)
         slots = self.key_file.slots_of(SlotKind.RECOVERY)
         if not slots:
             raise WrongPassword("This store has no recovery key.")
-        master = open_secret_slot(self.key_file, slots[0], raw)
+        master = self.attempts.guard(lambda: open_secret_slot(self.key_file, slots[0], raw))
+        from sgdesk.storage import migrations
+        from sgdesk.storage.database import Database
+        from sgdesk.storage.users_repo import UserRepository
+
         db = Database.open(self.files.db, master, clock=self.clock)
         try:
             user = UserRepository(db).by_login(normalise_login(login))
@@ -138,6 +176,10 @@ class LockedStore:
         return UnlockResult(Session(self, db, user, master), backup)
 
     def _open(self, master: bytes, slot: KeySlot) -> UnlockResult:
+        from sgdesk.storage import migrations
+        from sgdesk.storage.database import Database
+        from sgdesk.storage.users_repo import UserRepository
+
         db = Database.open(self.files.db, master, clock=self.clock)
         try:
             user_id = slot.user_id or ""
@@ -167,6 +209,8 @@ class Session:
 
     @property
     def school_name(self) -> str:
+        from sgdesk.storage.settings_repo import KeyValueTable
+
         return str(KeyValueTable(self.db, "meta").get("school_name", ""))
 
     @property

@@ -5,6 +5,11 @@ clears and refocuses the password field and changes nothing else. Unlike
 KeePassXC, the key derivation runs on the database worker, so the window stays
 responsive and shows progress while Argon2id works.
 
+After three wrong passwords in a row the service makes each try wait longer
+(``models/unlock_backoff.py``). The screen says so and counts the wait down with
+the Unlock button off; the password field keeps the focus, so the next try is
+typed while waiting and Enter works as soon as the count reaches nought.
+
 The same page also says plainly when a store cannot be used at all (not a store,
 damaged, in use, too new), with the two ways forward.
 """
@@ -13,8 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -28,13 +34,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sgdesk.models.errors import NotAStore, StoreDamaged, StoreTooNew, WrongPassword
-from sgdesk.services.session import LockedStore, UnlockResult
+from sgdesk.models.errors import (
+    NotAStore,
+    StoreDamaged,
+    StoreTooNew,
+    TooManyAttempts,
+    WrongPassword,
+)
+from sgdesk.models.unlock_backoff import wait_message
 from sgdesk.ui.error_text import describe
 from sgdesk.ui.worker import DbWorker
 
+if TYPE_CHECKING:  # the session module (SQLCipher, crypto) loads on the worker, not at launch
+    from sgdesk.services.session import LockedStore, UnlockResult
+
 #: Errors that mean the claimed store cannot be used with any password.
 STORE_PROBLEMS = (NotAStore, StoreDamaged, StoreTooNew)
+#: Said when the wait after wrong passwords is over.
+WAIT_OVER = "You can try again now."
 
 
 def plain_label(text: str = "", object_name: str = "") -> QLabel:
@@ -66,6 +83,10 @@ class UnlockView(QWidget):
         self._worker = worker
         self._store: LockedStore | None = None
         self._problem_path: Path | None = None
+        self._wait_left = 0
+        self.wait_timer = QTimer(self)
+        self.wait_timer.setInterval(1000)
+        self.wait_timer.timeout.connect(self._count_down)
 
         self.heading = plain_label("Unlock the store", "heading")
         self.store_name = plain_label()
@@ -115,6 +136,9 @@ class UnlockView(QWidget):
         self.error = plain_label(object_name="error")
         self.error.setAccessibleName("Unlock problem")
         self.error.hide()
+        self.wait_note = plain_label(object_name="detail")
+        self.wait_note.setAccessibleName("Wait before trying again")
+        self.wait_note.hide()
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
@@ -151,6 +175,7 @@ class UnlockView(QWidget):
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addLayout(form)
         layout.addWidget(self.error)
+        layout.addWidget(self.wait_note)
         layout.addWidget(self.busy_row)
         layout.addLayout(buttons)
         layout.addWidget(self.keyring_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -206,6 +231,7 @@ class UnlockView(QWidget):
         self.demo_banner.setVisible(demo is not None)
         self.keyring_button.setVisible(store.has_quick_unlock)
         self.pages.setCurrentWidget(self.form_page)
+        self._end_wait(say_so=False)
         self._set_busy(False)
         self._clear_error()
         self.user_edit.setText(login)
@@ -219,6 +245,7 @@ class UnlockView(QWidget):
         """
         self._store = None
         self._problem_path = path
+        self._end_wait(say_so=False)
         self.password_edit.clear()
         self._show_path(path)
         self.heading.setText("This store cannot be opened")
@@ -264,6 +291,7 @@ class UnlockView(QWidget):
 
     def _run_unlock(self, job: Callable[[], UnlockResult]) -> None:
         self._clear_error()
+        self._end_wait(say_so=False)
         self._set_busy(True)
         self._worker.run(job, on_done=self._on_unlocked, on_error=self._on_failed)
 
@@ -278,9 +306,43 @@ class UnlockView(QWidget):
             self.show_problem(path, describe(exc))
             self.store_unusable.emit(exc)
             return
+        if isinstance(exc, TooManyAttempts):
+            # Refused before the password was tried: it stays, ready for Enter.
+            self._start_wait(exc.seconds)
+            self.password_edit.setFocus()
+            return
         if isinstance(exc, WrongPassword):
             self.password_edit.clear()
+            self._start_wait(exc.wait_seconds)
         self._show_error(describe(exc), self.password_edit)
+
+    # -- the wait after wrong passwords --------------------------------------------------
+    @property
+    def waiting(self) -> bool:
+        return self._wait_left > 0
+
+    def _start_wait(self, seconds: int) -> None:
+        if seconds <= 0:
+            return
+        self._wait_left = seconds
+        self.wait_note.setText(wait_message(seconds))
+        self.wait_note.show()
+        self.unlock_button.setEnabled(False)
+        self.wait_timer.start()
+
+    def _count_down(self) -> None:
+        self._wait_left -= 1
+        if self.waiting:
+            self.wait_note.setText(wait_message(self._wait_left))
+        else:
+            self._end_wait(say_so=True)
+
+    def _end_wait(self, say_so: bool) -> None:
+        self.wait_timer.stop()
+        self._wait_left = 0
+        self.wait_note.setText(WAIT_OVER if say_so else "")
+        self.wait_note.setVisible(say_so)
+        self.unlock_button.setEnabled(self.password_edit.isEnabled())
 
     def _open_recovery(self) -> None:
         if self._store is None:
@@ -293,9 +355,10 @@ class UnlockView(QWidget):
         dialog.open()
 
     def _set_busy(self, busy: bool) -> None:
-        for widget in (self.user_edit, self.password_edit, self.unlock_button,
+        for widget in (self.user_edit, self.password_edit,
                        self.forgot_button, self.keyring_button):
             widget.setEnabled(not busy)
+        self.unlock_button.setEnabled(not busy and not self.waiting)
         self.busy_row.setVisible(busy)
 
     def _show_error(self, message: str, focus: QLineEdit) -> None:
