@@ -1,7 +1,7 @@
 """Pupils, the people around them, and families of siblings.
 
 A pupil is never deleted: they leave (with a destination) and stay on file until
-their retention review date, date of birth + 25 years for a child-protection file.
+their retention review date, which the school's periods set (``models/retention.py``).
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from sgdesk.models.errors import InvalidInput
-
-CP_FILE_RETENTION_YEARS = 25
 
 
 class SendStatus(enum.Enum):
@@ -118,12 +116,6 @@ class Pupil:
     def current_address(self) -> Address | None:
         current = [a for a in self.addresses if a.moved_out is None]
         return current[-1] if current else None
-
-    @property
-    def retention_review_date(self) -> date | None:
-        """Date of birth + 25 years: when the CP file is reviewed, not destroyed."""
-        born = self.date_of_birth or self.expected_date_of_birth
-        return add_years(born, CP_FILE_RETENTION_YEARS) if born else None
 
     @property
     def parental_responsibility(self) -> tuple[HouseholdMember, ...]:

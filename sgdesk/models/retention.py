@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sgdesk.models.errors import InvalidInput
-from sgdesk.models.pupils import CP_FILE_RETENTION_YEARS, Pupil, SendStatus, add_years
+from sgdesk.models.pupils import Pupil, SendStatus, add_years
 
 #: A file whose review date falls within this many days is listed for review.
 REVIEW_NOTICE_DAYS = 90
@@ -44,7 +44,7 @@ class RetentionKind(enum.Enum):
 
     @property
     def default_years(self) -> int:
-        return {"cp_file": CP_FILE_RETENTION_YEARS, "sen": 31}[self.value]
+        return {"cp_file": 25, "sen": 31}[self.value]
 
     @property
     def applies_to(self) -> str:

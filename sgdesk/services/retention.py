@@ -2,7 +2,8 @@
 
 Every function is the Designated Safeguarding Lead's alone and checks the role
 itself (reads too), except :func:`reviews_due`, which the home view calls for
-whoever is signed in and which is simply empty for anyone but the DSL.
+whoever is signed in and which is simply empty for anyone but the DSL, and
+:func:`file_retention`, one pupil's review date for whoever may see that pupil.
 Destruction is refused for a pupil still on roll, before the review date, or
 while a legal hold is in place, and needs the pupil's name typed as shown: one
 slip must never destroy a file. The removal itself is ``storage.destruction``.
@@ -30,6 +31,7 @@ from sgdesk.models.retention import (
     validate_hold_reason,
 )
 from sgdesk.models.users import Role
+from sgdesk.services import access
 from sgdesk.services.session import Session
 from sgdesk.services.users import user_names
 from sgdesk.storage import codec, destruction
@@ -55,6 +57,15 @@ class RetentionReview:
     years: int
     on_hold: bool
     due: bool
+
+
+@dataclass(frozen=True)
+class FileRetention:
+    """When one pupil's file comes up for review (``None`` with no date of birth), and
+    the period that sets it in words (``SEN-related records: date of birth + 31 years``)."""
+
+    review_on: date | None
+    retention: str
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,23 @@ def set_retention_years(session: Session, kind: RetentionKind, years: int) -> Re
 def retention_words(kind: RetentionKind, rules: RetentionRules) -> str:
     """``Child protection file: date of birth + 25 years``."""
     return f"{kind.label}: date of birth + {rules.years_for(kind)} years"
+
+
+def file_retention(session: Session, pupil_id: str) -> FileRetention:
+    """The pupil's review date under this school's periods, SEN history included.
+
+    For anyone who may see the pupil (the record view, the leaving form), not the
+    DSL alone: it is the date the screens tell, and the DSL's review list and the
+    destruction check use the same rule."""
+    access.require_pupil_visible(session, pupil_id)
+    return _retention_of(session, _pupil(session, pupil_id))
+
+
+def _retention_of(session: Session, pupil: Pupil) -> FileRetention:
+    rules = retention_rules(session)
+    had_send = bool(_had_send(session, [pupil.id]))
+    return FileRetention(review_date(pupil, rules, had_send),
+                         retention_words(governing_kind(pupil, rules, had_send), rules))
 
 
 # -- the review list ----------------------------------------------------------------------
@@ -227,14 +255,13 @@ def holds(session: Session) -> list[HoldEntry]:
 def _refusal_and_rules(session: Session, pupil: Pupil
                        ) -> tuple[str, date | None, str]:
     """(why not today or "", the review date, the period applied in words)."""
-    rules = retention_rules(session)
-    had_send = bool(_had_send(session, [pupil.id]))
-    on = review_date(pupil, rules, had_send)
+    kept = _retention_of(session, pupil)
     held = session.db.query_one(
         "SELECT count(*) FROM legal_holds WHERE pupil_id = ? AND lifted_on IS NULL",
         (pupil.id,))
-    refusal = destruction_refusal(pupil, on, _today(session), int(held[0]) if held else 0)
-    return refusal, on, retention_words(governing_kind(pupil, rules, had_send), rules)
+    refusal = destruction_refusal(pupil, kept.review_on, _today(session),
+                                  int(held[0]) if held else 0)
+    return refusal, kept.review_on, kept.retention
 
 
 def destruction_preview(session: Session, pupil_id: str) -> DestructionPreview:

@@ -29,16 +29,17 @@ from PySide6.QtWidgets import (
 )
 
 from sgdesk.models.pupils import Pupil, SendStatus
-from sgdesk.services import concerns, pupils
+from sgdesk.services import concerns, pupils, retention
 from sgdesk.services.concerns import ConcernEntry
 from sgdesk.services.pupils import PupilRecord
+from sgdesk.services.retention import FileRetention
 from sgdesk.services.session import Session
 from sgdesk.ui.concern_list_model import ConcernListModel
 from sgdesk.ui.error_text import describe
 from sgdesk.ui.form_helpers import warn, while_alive
 from sgdesk.ui.pdf_output import print_pdf, save_pdf
 from sgdesk.ui.pupil_profile import build_profile
-from sgdesk.ui.record_text import day_text
+from sgdesk.ui.record_text import day_text, retention_text
 from sgdesk.ui.worker import DbWorker
 
 PROFILE_TAB, CONCERNS_TAB, BODY_MAPS_TAB, CHRONOLOGY_TAB, REFERRALS_TAB, CASEWORK_TAB = range(6)
@@ -50,13 +51,15 @@ class PupilFile:
 
     record: PupilRecord
     concerns: list[ConcernEntry]
+    kept: FileRetention
 
 
 def read_pupil_file(session: Session, pupil_id: str) -> PupilFile:
-    """Worker job: the register entry with its history and family, and the file's
-    concerns as this pupil's file shows them."""
+    """Worker job: the register entry with its history and family, the file's
+    concerns as this pupil's file shows them, and its retention review date."""
     return PupilFile(pupils.get_pupil(session, pupil_id),
-                     concerns.concerns_on_file(session, pupil_id))
+                     concerns.concerns_on_file(session, pupil_id),
+                     retention.file_retention(session, pupil_id))
 
 
 def summary_line(pupil: Pupil) -> str:
@@ -74,12 +77,6 @@ def leaving_line(pupil: Pupil) -> str:
         return ""
     where = f" to {pupil.destination_school}" if pupil.destination_school else ""
     return f"Left on {day_text(pupil.date_left)}{where}."
-
-
-def retention_line(pupil: Pupil) -> str:
-    keep = pupil.retention_review_date
-    return (f"Keep this file until {day_text(keep)} (date of birth + 25 years)."
-            if keep else "")
 
 
 def _plain(object_name: str = "") -> QLabel:
@@ -275,7 +272,7 @@ class PupilRecordView(QWidget):
         self.summary.setText(summary_line(pupil))
         self.left.setText(leaving_line(pupil))
         self.left.setVisible(pupil.has_left)
-        self.retention.setText(retention_line(pupil))
+        self.retention.setText(retention_text(found.kept))
         self.message.hide()
         self.leaving_button.setEnabled(not pupil.has_left)
         self._set_profile(build_profile(found.record, self.open_sibling))

@@ -4,9 +4,14 @@ so every list and header says them the same way. Dates and times come from
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sgdesk.services.record_dates import day_text, moment_text
 
-__all__ = ["NOT_RECORDED", "day_text", "moment_text", "names_text", "yes_no"]
+if TYPE_CHECKING:
+    from sgdesk.services.retention import FileRetention
+
+__all__ = ["NOT_RECORDED", "day_text", "moment_text", "names_text", "retention_text", "yes_no"]
 
 #: A concern's status as a DSL says it.
 
@@ -22,3 +27,11 @@ def names_text(names: list[str] | tuple[str, ...]) -> str:
 
 def yes_no(value: bool) -> str:
     return "Yes" if value else "No"
+
+
+def retention_text(kept: FileRetention) -> str:
+    """``Kept until its retention review on 02/04/2049 (SEN-related records: date of
+    birth + 31 years).`` — the school's own periods; "" with no date of birth."""
+    if kept.review_on is None:
+        return ""
+    return f"Kept until its retention review on {day_text(kept.review_on)} ({kept.retention})."

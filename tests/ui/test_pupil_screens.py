@@ -133,8 +133,9 @@ def test_a_pupils_record_shows_profile_and_concerns_without_leaking_labels(
 
     assert record.name.text() == "Amy Example"
     assert record.summary.text() == "Born 02/04/2018 · Year 3, form 3R · SEN support (K)"
-    assert record.retention.text() == (
-        "Keep this file until 02/04/2043 (date of birth + 25 years).")
+    assert record.retention.text() == (  # SEN support: the SEN period, the longer
+        "Kept until its retention review on 02/04/2049 "
+        "(SEN-related records: date of birth + 31 years).")
     assert not record.left.isVisible()
     assert window.windowTitle() == f"sgdesk — {SCHOOL}"
     profile = widget_texts(record.profile_scroll)

@@ -1,14 +1,12 @@
-"""Pupil register rules: identifiers, retention, the list's filters."""
+"""Pupil register rules: identifiers and the list's filters (retention dates are
+tests/unit/test_retention.py's)."""
 
 from __future__ import annotations
-
-from datetime import date
 
 import pytest
 
 from sgdesk.models.errors import InvalidInput
 from sgdesk.models.pupils import (
-    Pupil,
     PupilListEntry,
     SendStatus,
     filter_pupils,
@@ -22,12 +20,6 @@ def test_nhs_number_check_digit() -> None:
         validate_nhs_number("9434765918")
     with pytest.raises(InvalidInput, match="10 digits"):
         validate_nhs_number("12345")
-
-
-def test_retention_review_is_date_of_birth_plus_25_years() -> None:
-    assert Pupil("1", "A", "B", date_of_birth=date(2012, 2, 29)).retention_review_date == date(
-        2037, 2, 28)
-    assert Pupil("1", "A", "B").retention_review_date is None
 
 
 def test_pupil_list_filters() -> None:

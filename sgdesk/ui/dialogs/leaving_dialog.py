@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QLineEdit, QVBoxLayout, QWidge
 
 from sgdesk.models.errors import InvalidInput
 from sgdesk.models.pupils import Pupil
-from sgdesk.services import pupils
+from sgdesk.services import pupils, retention
+from sgdesk.services.retention import FileRetention
 from sgdesk.services.session import Session
 from sgdesk.ui.date_field import DateField, format_day
 from sgdesk.ui.form_helpers import (
@@ -29,6 +30,7 @@ from sgdesk.ui.form_helpers import (
     grow_to_fit,
     wrapped_label,
 )
+from sgdesk.ui.record_text import retention_text
 from sgdesk.ui.worker import DbWorker
 
 NOT_KNOWN = "Not known"
@@ -76,12 +78,14 @@ class LeavingDialog(QDialog):
         self.not_known.toggled.connect(self._not_known_chosen)
         self.panel.submitted.connect(self._save)
         self.panel.cancelled.connect(self.reject)
-        self.panel.run(worker, lambda: pupils.get_pupil(session, pupil_id), self._show,
+        self.panel.run(worker, lambda: (pupils.get_pupil(session, pupil_id),
+                                        retention.file_retention(session, pupil_id)),
+                       self._show,
                        busy_text="Opening the pupil's details…",
                        on_error=lambda _exc: self.panel.action_button.setEnabled(False))
 
-    def _show(self, record: Any) -> None:
-        record = cast(pupils.PupilRecord, record)
+    def _show(self, found: Any) -> None:
+        record, kept = cast(tuple[pupils.PupilRecord, FileRetention], found)
         pupil = self._pupil = record.pupil
         self._base_version = record.version
         if pupil.has_left:
@@ -93,13 +97,9 @@ class LeavingDialog(QDialog):
                 self.destination.setText(pupil.destination_school)
         else:
             self.intro.setText(f"Record that {pupil.display_name} has left the school.")
-        review = pupil.retention_review_date
         self.retention_note.setText(
             f"{pupil.display_name}'s record stays on file after they leave and is never "
-            "deleted. It is kept until its retention review on "
-            f"{format_day(review)} (date of birth + 25 years)." if review else
-            f"{pupil.display_name}'s record stays on file after they leave and is never "
-            "deleted.")
+            f"deleted. {retention_text(kept)}".strip())
         self.panel.action_button.setEnabled(True)
         self.date_left.setFocus()
         grow_to_fit(self)
