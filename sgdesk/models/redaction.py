@@ -50,6 +50,17 @@ _SPLIT = re.compile(r"[\s\-]+")
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 
 
+def left_out_children_text(count: int) -> str:
+    """How a printed copy lists the children it left out of a record: ``1 other
+    child (not named in this copy)``; "" for none. Counted, not marked like the
+    text, because the marker differs (a share's ``[another child]``, a subject
+    access disclosure's third-party marker) and a count is true of both."""
+    if count <= 0:
+        return ""
+    children = "child" if count == 1 else "children"
+    return f"{count} other {children} (not named in this copy)"
+
+
 def normalised(text: str) -> str:
     """Case-folded words joined by single spaces: how names are compared."""
     return " ".join(w.casefold() for w in _WORD.findall(text))

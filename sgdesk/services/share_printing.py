@@ -7,6 +7,13 @@ cannot show a child, a staff name or a record the bundle's records do not. The
 in-memory store is never written to disk and is dropped as soon as the pages
 are made.
 
+A redacted copy has lost the other children a concern was about (they are not
+named, not even by id). How many each concern lost is counted against the
+school's own record and kept in the copy's ``meta`` (a count per concern id,
+nothing more), so the printed concern counts them ("1 other child (not named in
+this copy)") where it would otherwise say "None" beside a text marked
+``[another child]``.
+
 Member names carry no personal data: ``pupil-1-chronology.pdf``,
 ``pupil-1-concern-2.pdf``…, numbered by the pupil's place in the share and the
 record's date.
@@ -42,8 +49,11 @@ from sgdesk.services.session import Session
 from sgdesk.storage import codec
 from sgdesk.storage.bundle_restore import restore_handover
 from sgdesk.storage.database import Database
+from sgdesk.storage.settings_repo import KeyValueTable
 
 Render = Callable[[Session], bytes]
+#: The copy's ``meta`` key holding, per concern id, how many children it left out.
+LEFT_OUT_KEY = "printing_children_left_out"
 #: (kind, record id, shared pupils whose file it is on, the record's current body)
 RecordBrief = tuple[SharedKind, str, set[str], str]
 
@@ -78,7 +88,7 @@ def plan_pdfs(request: ShareRequest, records: Sequence[RecordBrief]) -> list[Pla
         for index, (on, record_id, _body) in enumerate(concerns, start=1):
             planned.append(PlannedPdf(
                 f"{prefix}-concern-{index}.pdf", f"Concern of {day_text(on)}", pupil_id,
-                partial(concern_pdf, concern_id=record_id, pupil_id=pupil_id)))
+                partial(_concern_in_copy, concern_id=record_id, pupil_id=pupil_id)))
         alone = [m for m in _dated(mine, SharedKind.BODY_MAPS)
                  if codec.loads(BodyMapContent, m[2]).concern_id is None]
         for index, (on, record_id, _body) in enumerate(alone, start=1):
@@ -124,8 +134,9 @@ def print_pdfs(session: Session, tables: Mapping[str, Sequence[Mapping[str, Any]
                progress: Callable[[float], None],
                cancelled: Callable[[], bool]) -> dict[str, bytes]:
     """Print ``planned`` from a store holding only ``tables`` (plus the school's
-    name and its settings, redacted like the rows, so clocks count the same
-    days). ``printer`` is who the pages say produced them."""
+    name, how many children each concern lost, and the settings, redacted like
+    the rows, so clocks count the same days). ``printer`` is who the pages say
+    produced them."""
     if not planned:
         return {}
     scratch = Database.open(Path(":memory:"), secrets.token_bytes(32), create=True,
@@ -136,7 +147,9 @@ def print_pdfs(session: Session, tables: Mapping[str, Sequence[Mapping[str, Any]
                              redactor.aliases)
         settings = [{"key": r["key"], "value": json.dumps(quiet.json(json.loads(r["value"])))}
                     for r in session.db.query("SELECT key, value FROM settings")]
-        school = [{"key": "school_name", "value": json.dumps(session.school_name)}]
+        school = [{"key": "school_name", "value": json.dumps(session.school_name)},
+                  {"key": LEFT_OUT_KEY, "value": json.dumps(
+                      _children_left_out(session, tables.get("concerns", ())))}]
         restore_handover(scratch, printer, "share", session.db.user_version(),
                          {**tables, "settings": settings, "meta": school},
                          ("", "", {"printing": True}))
@@ -152,3 +165,24 @@ def print_pdfs(session: Session, tables: Mapping[str, Sequence[Mapping[str, Any]
     finally:
         scratch.close()
 
+
+def _children_left_out(session: Session, copied: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    """The concerns in the copy whose current version has fewer children than the
+    school's own, and how many fewer."""
+    left_out: dict[str, int] = {}
+    for copy_row in copied:
+        concern_id = str(copy_row["id"])
+        in_copy = {c.pupil_id for c in codec.loads(ConcernContent, copy_row["body"]).children}
+        row = session.db.query_one("SELECT body FROM concerns WHERE id = ?", (concern_id,))
+        school = codec.loads(ConcernContent, row[0]).children if row else ()
+        missing = sum(1 for c in school if c.pupil_id not in in_copy)
+        if missing:
+            left_out[concern_id] = missing
+    return left_out
+
+
+def _concern_in_copy(reader: Session, concern_id: str, pupil_id: str) -> bytes:
+    """A concern printed from the copy, counting the children the copy left out."""
+    left_out = KeyValueTable(reader.db, "meta").get(LEFT_OUT_KEY, {})
+    return concern_pdf(reader, concern_id, pupil_id,
+                       left_out_children=int(left_out.get(concern_id, 0)))

@@ -9,6 +9,11 @@ Everything is printed from *this pupil's* file: :func:`concern_on_file` applies
 the label-leak rule to every version, so another child in the concern appears
 without their role, and by name only where the DSL chose to show it. The body
 maps made for the concern follow, this pupil's only.
+
+Printed for a share or a subject access disclosure, the concern comes from a
+redacted copy that has left other children out; the summary still counts them
+("2 other children (not named in this copy)"), so it never says "None" of a
+concern that had them while its text shows where they were taken out.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from sgdesk.models.concerns import (
     ConcernOnFile,
     Review,
 )
+from sgdesk.models.redaction import left_out_children_text
 from sgdesk.services.concern_words import field_text, status_words
 from sgdesk.services.concerns import (
     ConcernEntry,
@@ -85,9 +91,12 @@ _BOX_HEADING = ParagraphStyle("sgdesk-concern-box-heading", parent=STYLES.headin
 
 
 # -- the two documents ------------------------------------------------------------------
-def concern_pdf(session: Session, concern_id: str, pupil_id: str) -> bytes:
+def concern_pdf(session: Session, concern_id: str, pupil_id: str,
+                left_out_children: int = 0) -> bytes:
     """One concern, current version first and its amendments after, as on the file
-    of pupil ``pupil_id``. Runs on the database worker."""
+    of pupil ``pupil_id``. ``left_out_children``: how many other children the copy
+    printed from has left out (a share's or a disclosure's). Runs on the database
+    worker."""
     record = concern_on_file(session, concern_id, pupil_id)
     pupil = get_pupil(session, pupil_id).pupil
     shown = record.current.on_file
@@ -95,7 +104,7 @@ def concern_pdf(session: Session, concern_id: str, pupil_id: str) -> bytes:
     story: list[Flowable] = [
         *pupil_identifiers(pupil),
         *heading("Summary"),
-        _summary(record, shown),
+        _summary(record, shown, left_out_children),
     ]
     for section in KEPT_APART_SECTIONS:
         story += _kept_apart_section(content, section)
@@ -137,10 +146,11 @@ def _sub(label: str) -> list[Flowable]:
 
 
 # -- one concern ------------------------------------------------------------------------
-def _summary(record: ConcernFileRecord, shown: ConcernOnFile) -> Table:
+def _summary(record: ConcernFileRecord, shown: ConcernOnFile, left_out: int) -> Table:
     content = shown.content
     others = [o.shown_name for o in shown.other_children if o.shown_name]
     others += [NAME_WITHHELD] * sum(1 for o in shown.other_children if not o.shown_name)
+    others += [left_out_children_text(left_out)] if left_out else []
     amended = len(record.versions) > 1
     rows = [
         (FIELD_LABELS["happened_at"], moment_text(content.happened_at)),
