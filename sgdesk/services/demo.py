@@ -15,7 +15,7 @@ from pathlib import Path
 from sgdesk.models.users import Role
 from sgdesk.services import users
 from sgdesk.services.store_creation import NewStoreDetails, create_store, new_recovery_key
-from sgdesk.storage.database import Clock, utc_now
+from sgdesk.storage.clock import Clock, utc_now
 from sgdesk.storage.keyslots import DemoHint
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,8 @@ from sgdesk.models.users import (
 from sgdesk.services.school_identity import ensure_school_identity
 from sgdesk.services.session import LockedStore, UnlockResult
 from sgdesk.storage import migrations
-from sgdesk.storage.database import Clock, Database, timestamp, utc_now
+from sgdesk.storage.clock import Clock, utc_now
+from sgdesk.storage.database import Database, timestamp
 from sgdesk.storage.instance_lock import InstanceLock
 from sgdesk.storage.keyslots import (
     DemoHint,

@@ -7,6 +7,7 @@ leaves no half-file and never touches the store.
 
 from __future__ import annotations
 
+import errno
 import os
 from datetime import UTC
 from pathlib import Path
@@ -30,21 +31,28 @@ def write_backup(db: Database, files: StoreFiles, label: str) -> Path:
 
 
 def copy_store(db: Database, files: StoreFiles, dest: Path) -> None:
-    """Copy the open store to ``dest`` (and ``dest.keys``). Refuses to overwrite."""
+    """Copy the open store to ``dest`` (and ``dest.keys``). Refuses to overwrite.
+    On failure nothing of the copy is left behind (:class:`WriteFailed` says why)."""
     target = StoreFiles(dest)
     if target.exists():
         raise StoreExists(f"{dest.name} already exists; choose another name. Nothing was written.")
     tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+    leftovers = (tmp, tmp.with_name(tmp.name + "-journal"), dest)
     tmp.unlink(missing_ok=True)
     try:
         db.export_encrypted_copy(tmp)
         os.replace(tmp, dest)
         write_atomically(target.keyslots, files.keyslots.read_bytes())
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        dest.unlink(missing_ok=True)
-        raise WriteFailed(f"The backup could not be written: {exc.strerror or exc}.") from exc
-    except Exception:
-        tmp.unlink(missing_ok=True)
-        dest.unlink(missing_ok=True)
+    except BaseException as exc:
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _copy_failure(exc) from exc
         raise
+
+
+def _copy_failure(exc: OSError) -> WriteFailed:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return WriteFailed("The disk is full, so the copy was not written. "
+                           "Free some space and try again.")
+    return WriteFailed(f"The copy could not be written: {exc.strerror or exc}.")

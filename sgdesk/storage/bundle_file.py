@@ -87,16 +87,24 @@ class _Feed(io.RawIOBase):
 
 
 class _HashingSink(io.RawIOBase):
+    """Where age writes the ciphertext. Keeps the disk's own error: age passes it
+    on only as text inside its :class:`pyrage.EncryptError`."""
+
     def __init__(self, out: BinaryIO) -> None:
         self._out = out
         self.digest = hashlib.sha256()
         self.size = 0
+        self.failure: OSError | None = None
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: bytes) -> int:  # type: ignore[override]
-        self._out.write(data)
+        try:
+            self._out.write(data)
+        except OSError as exc:
+            self.failure = exc
+            raise
         self.digest.update(data)
         self.size += len(data)
         return len(data)
@@ -131,6 +139,7 @@ def seal(plaintext: bytes, dest: Path, *, recipients: Sequence[str] = (),
         raise ValueError("give recipients or a passphrase")
     temp = dest.with_name(f".sgdesk-{uuid.uuid4().hex}.part")
     feed = _Feed(io.BytesIO(plaintext), len(plaintext), progress, cancelled)
+    sink: _HashingSink | None = None
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as out:
@@ -152,10 +161,10 @@ def seal(plaintext: bytes, dest: Path, *, recipients: Sequence[str] = (),
             raise Cancelled("The export was cancelled. No file was written.") from None
         if isinstance(exc, OSError):
             raise _os_failure(exc) from exc
-        if isinstance(exc, pyrage.EncryptError) and "No space" in str(exc):
-            raise WriteFailed("The disk is full, so the bundle was not written. "
-                              "Free some space and try again.") from exc
+        if sink is not None and sink.failure is not None:
+            raise _os_failure(sink.failure) from exc
         raise
+    assert sink is not None
     return Sealed(dest, sink.size, sink.digest.hexdigest())
 
 

@@ -9,7 +9,8 @@ who did it" holds by construction rather than by memory.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+import shutil
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,17 +21,13 @@ from sqlcipher3 import dbapi2
 
 from sgdesk.models.audit import AuditEntry, entry_hash
 from sgdesk.models.errors import StoreDamaged, StoreLocked, WriteFailed
+from sgdesk.storage.clock import Clock, utc_now
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 #: Rows behave as tuples and as mappings by column name (``row["id"]``).
 Row = Any
 DatabaseError: type[Exception] = dbapi2.DatabaseError
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def timestamp(moment: datetime) -> str:
@@ -71,8 +68,12 @@ class Database:
             conn.execute("PRAGMA secure_delete = ON")
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA user_version").fetchone()  # a first read in WAL mode
         except DatabaseError as exc:
             conn.close()
+            failure = _write_error(exc, "the store could not be opened", path.parent)
+            if failure is not exc:  # opening writes the WAL index: a full disk refuses it
+                raise failure from exc
             raise StoreDamaged(
                 f"The store file {path.name} cannot be read with its key file: it is damaged, "
                 "or the key file belongs to another store. Nothing has been changed."
@@ -82,12 +83,21 @@ class Database:
 
     def close(self) -> None:
         if self._conn is not None:
+            self.checkpoint()
             conn, self._conn = self._conn, None
-            try:
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except DatabaseError:
-                log.warning("WAL checkpoint at close failed")
             conn.close()
+
+    def checkpoint(self) -> bool:
+        """Fold the WAL back into the database file. False if it could not finish
+        (a full disk): the WAL then still holds every committed write, and the
+        next checkpoint completes the job."""
+        try:
+            busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except DatabaseError:
+            busy = 1
+        if busy:
+            log.warning("WAL checkpoint failed")
+        return not busy
 
     @property
     def is_open(self) -> bool:
@@ -123,7 +133,7 @@ class Database:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except DatabaseError as exc:
-            raise _write_error(exc) from exc
+            raise _write_error(exc, where=self.path.parent) from exc
         tx = WriteTransaction(conn, actor_id, self.clock)
         try:
             yield tx
@@ -132,18 +142,20 @@ class Database:
             conn.execute("COMMIT")
         except BaseException as exc:
             try:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite has already rolled back a failed commit
+                    conn.execute("ROLLBACK")
             except DatabaseError:
                 log.error("rollback failed")
             if isinstance(exc, DatabaseError):
-                raise _write_error(exc) from exc
+                raise _write_error(exc, where=self.path.parent) from exc
             raise
 
     def export_encrypted_copy(self, dest: Path) -> None:
         """Write an encrypted copy (same key) of the whole database to ``dest``.
 
         Uses ``sqlcipher_export`` into an attached file, so nothing is ever
-        decrypted to disk. ``dest`` must not exist.
+        decrypted to disk. ``dest`` must not exist. Raises :class:`WriteFailed`
+        if the copy cannot be written (the caller removes what is left of it).
         """
         conn = self.conn
         try:
@@ -156,10 +168,22 @@ class Database:
             finally:
                 conn.execute("DETACH DATABASE backup")
         except DatabaseError as exc:
-            raise _write_error(exc) from exc
+            failure = _write_error(exc, "the copy was not written", dest.parent)
+            if failure is exc:  # e.g. "unable to open database file": the folder
+                failure = WriteFailed("The copy could not be written there (the folder is "
+                                      "missing or cannot be written to). Choose another "
+                                      "folder.")
+            raise failure from exc
 
     def integrity_problems(self) -> list[str]:
-        """Problems found by SQLCipher's page HMAC check and SQLite's own check."""
+        """Problems found by SQLCipher's page HMAC check and SQLite's own check.
+
+        SQLCipher checks the pages in the database file itself, not the WAL, so
+        the WAL is folded in first: a checkpoint cut short by a full disk can
+        leave a half-written page in the file, harmless while the WAL holds the
+        whole one, which would otherwise be reported as damage.
+        """
+        self.checkpoint()
         problems = [str(r[0]) for r in self.conn.execute("PRAGMA cipher_integrity_check")]
         result = [str(r[0]) for r in self.conn.execute("PRAGMA integrity_check")]
         if result != ["ok"]:
@@ -200,12 +224,29 @@ class WriteTransaction:
         return AuditEntry(seq, at, self.actor_id, action, table_name, row_id, head_hash, digest)
 
 
-def _write_error(exc: Exception) -> Exception:
+def _write_error(exc: Exception, outcome: str = "nothing was saved",
+                 where: Path | None = None) -> Exception:
+    """The disk's failures in words for the person; any other error unchanged.
+
+    SQLite says "full" when a file cannot grow, but only "disk I/O error" when
+    its shared-memory index cannot, so for that the room left ``where`` decides.
+    """
     text = str(exc).lower()
-    if "full" in text:
-        return WriteFailed("The disk is full, so nothing was saved. Free some space and try again.")
+    if "full" in text or ("disk i/o" in text and where is not None and _nearly_full(where)):
+        return WriteFailed(f"The disk is full, so {outcome}. Free some space and try again.")
     if "readonly" in text or "read-only" in text:
-        return WriteFailed("The store is on a read-only disk, so nothing was saved.")
+        return WriteFailed(f"The disk is read-only, so {outcome}.")
     if "disk i/o" in text:
-        return WriteFailed("The disk reported an error, so nothing was saved.")
+        return WriteFailed(f"The disk reported an error, so {outcome}.")
     return exc
+
+
+#: Less room than this, and an I/O error is taken to be the disk filling up.
+_NEARLY_FULL = 1024 * 1024
+
+
+def _nearly_full(directory: Path) -> bool:
+    try:
+        return shutil.disk_usage(directory).free < _NEARLY_FULL
+    except OSError:
+        return False

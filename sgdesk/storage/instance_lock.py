@@ -3,7 +3,8 @@
 The OS drops the lock when its holder dies, however it dies, so a lock left by a
 killed process never blocks anyone. The file keeps the holder's process id: when
 we take the lock and find an id already written, the previous holder did not
-shut down cleanly, and we say so in the log (the "stale lock" case).
+shut down cleanly, and we say so in the log (the "stale lock" case). The id is
+only a note: on a full disk it may not be written, and the lock holds anyway.
 """
 
 from __future__ import annotations
@@ -53,10 +54,13 @@ class InstanceLock:
         if previous is not None and previous != os.getpid():
             self.recovered_stale_pid = previous
             log.warning("recovered stale store lock left by process %d", previous)
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
-        os.fsync(fd)
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+            os.fsync(fd)
+        except OSError as exc:  # a full disk: the lock holds without the note of who
+            log.warning("could not note this process in the store lock (errno %s)", exc.errno)
         self._fd = fd
 
     def release(self) -> None:

@@ -12,7 +12,8 @@ from sgdesk.models.users import Role, User
 from sgdesk.services.maintenance import verify_store
 from sgdesk.services.session import LockedStore
 from sgdesk.storage import migrations
-from sgdesk.storage.database import Database, timestamp, utc_now
+from sgdesk.storage.clock import utc_now
+from sgdesk.storage.database import Database, timestamp
 from sgdesk.storage.keyslots import (
     KeySlotFile,
     make_password_slot,
