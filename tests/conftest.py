@@ -16,6 +16,9 @@ import pytest
 
 from sgdesk.storage import kdf
 
+#: Every test runs with Internet sockets refused (tests/faults/network_guard.py).
+pytest_plugins = ["tests.faults.network_guard"]
+
 FAST_KDF = kdf.Argon2Params(time_cost=1, memory_cost=8 * 1024, parallelism=1)
 CANARY_NAME = "Zephyrine Quillborough"
 

@@ -24,27 +24,37 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sgdesk.models.body_maps import BodyMapContent
 from sgdesk.models.bundles import BundleKind
+from sgdesk.models.casework import CaseContent
+from sgdesk.models.chronology import ChronologyEvent
+from sgdesk.models.concerns import ConcernContent
 from sgdesk.models.errors import BundleRefused, Cancelled, InvalidInput
+from sgdesk.models.pupils import Pupil
+from sgdesk.models.referrals import ReferralBody
 from sgdesk.services.bundle_building import (
     IsCancelled,
     StageProgress,
     never_cancelled,
     no_progress,
 )
-from sgdesk.services.bundle_reading import OpenedBundle, Rows, open_bundle
+from sgdesk.services.bundle_reading import OpenedBundle, Rows, check_bodies, open_bundle
 from sgdesk.services.record_dates import day_text
 from sgdesk.services.school_identity import require_sharing_role, school_identity_secret
 from sgdesk.services.session import Session
 from sgdesk.storage.bundle_log_repo import BundleLog
+from sgdesk.storage.bundle_restore import reindex_arrived, rows_that_fit
 from sgdesk.storage.bundle_tables import TableShape, insert_rows, table_shapes
 from sgdesk.storage.database import WriteTransaction
-from sgdesk.storage.search_rebuild import reindex
 
 log = logging.getLogger(__name__)
 
-#: Record kinds with a versions table, in the order they are written.
-VERSIONED = ("pupils", "concerns", "body_maps", "chronology_events", "referrals", "cases")
+#: Record kinds with a versions table, in the order they are written, and what
+#: their ``body`` holds.
+BODIES: dict[str, type] = {"pupils": Pupil, "concerns": ConcernContent,
+                           "body_maps": BodyMapContent, "chronology_events": ChronologyEvent,
+                           "referrals": ReferralBody, "cases": CaseContent}
+VERSIONED = tuple(BODIES)
 #: Rows derived from a record's current version, replaced with it.
 DERIVED = {"concern_children": "concern_id", "concern_actions": "concern_id",
            "body_map_marks": "map_id"}
@@ -124,6 +134,7 @@ def plan_import(session: Session, bundle: OpenedBundle) -> ImportPlan:
     if strays:
         raise BundleRefused("This bundle carries kinds of record a share or transfer "
                             "never holds. Nothing was imported.", "malformed")
+    _check_bodies(bundle)
     questions: list[PupilQuestion] = []
     new_pupils = known = 0
     earlier = BundleLog(session.db).pupil_matches()
@@ -147,6 +158,20 @@ def plan_import(session: Session, bundle: OpenedBundle) -> ImportPlan:
     return ImportPlan(bundle, previous.at if previous else None, tuple(questions),
                       new_pupils, known, earlier, work.records, work.versions, work.beside,
                       work.unchanged)
+
+
+def _check_bodies(bundle: OpenedBundle) -> None:
+    """Every version of every record reads as its kind, and a pupil's date of birth
+    (matched on) is a date: a share is small, so all of it is read before the
+    preview counts anything, and nothing unreadable reaches the store."""
+    check_bodies(bundle.tables, BODIES, lambda table: _RECORD_NOUNS[table])
+    for row in bundle.rows("pupils"):
+        try:
+            if row["date_of_birth"] is not None:
+                date.fromisoformat(row["date_of_birth"])
+        except ValueError:
+            raise BundleRefused("A pupil in this bundle has a date of birth that is not a "
+                                "date. Nothing was imported.", "malformed") from None
 
 
 def _possible_match(session: Session, row: Mapping[str, Any]) -> PupilQuestion | None:
@@ -187,7 +212,7 @@ def apply_import(session: Session, plan: ImportPlan, same_pupil: Mapping[str, bo
     mapping = plan.matched_before | {q.incoming_id: q.local_id for q in plan.questions
                                      if same_pupil[q.incoming_id]}
     work = _Work({t.name: t for t in table_shapes(session.db)})
-    with session.db.write(session.user.id) as tx:
+    with rows_that_fit(), session.db.write(session.user.id) as tx:
         _add_people(session, tx, bundle, work)
         for table in VERSIONED:
             if cancelled():
@@ -198,8 +223,8 @@ def apply_import(session: Session, plan: ImportPlan, same_pupil: Mapping[str, bo
                 _merge_record(session, tx, bundle, table, _remapped(row, mapping), mapping,
                               work)
         _add_significance(session, tx, bundle, mapping, work)
-        reindex(tx, session.db, work.touched.get("pupils", ()),
-                work.touched.get("concerns", ()))
+        reindex_arrived(tx, session.db, work.touched.get("pupils", ()),
+                        work.touched.get("concerns", ()))
         log_id = None if not tx.statements else BundleLog(session.db).add(
             tx, "import", bundle.manifest.kind.value, bundle.sha256, bundle.manifest.school,
             {"bundle_id": bundle.manifest.bundle_id, "made_by": bundle.manifest.created_by,

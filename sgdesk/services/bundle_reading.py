@@ -11,10 +11,16 @@ comes back as an :class:`OpenedBundle`.
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+import re
+import types
+import typing
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from functools import cache
 from typing import Any
 
@@ -32,7 +38,7 @@ from sgdesk.models.bundles import (
     records_member,
     table_of,
 )
-from sgdesk.models.errors import BundleRefused, Cancelled
+from sgdesk.models.errors import BundleRefused, Cancelled, SgdeskError
 from sgdesk.services.bundle_building import IsCancelled, StageProgress, never_cancelled, no_progress
 from sgdesk.services.resources import resources_dir
 from sgdesk.storage import bundle_file, codec
@@ -107,7 +113,7 @@ def read_manifest(members: dict[str, bytes]) -> Manifest:
         raise _refused("This bundle has no manifest first, so it was not made by sgdesk "
                        "or has been rebuilt.", "malformed")
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise _refused("This bundle's manifest is not readable.", "malformed") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
@@ -123,9 +129,18 @@ def read_manifest(members: dict[str, bytes]) -> Manifest:
                        "sgdesk, then import it again.", "too_new")
     try:
         _manifest_validator()(data)
-        return codec.from_jsonable(Manifest, data)  # type: ignore[no-any-return]
+        manifest: Manifest = codec.from_jsonable(Manifest, data)
+        made = datetime.fromisoformat(manifest.created_at)
     except (fastjsonschema.JsonSchemaException, ValueError, TypeError, KeyError):
         raise _refused("This bundle's manifest is malformed.", "malformed") from None
+    if made.tzinfo is None or not 1 < made.year < 9999:  # shown as a local day
+        raise _refused("This bundle's manifest does not say when it was made.", "malformed")
+    return manifest
+
+
+def _no_constant(name: str) -> Any:
+    """``NaN`` and ``Infinity`` are not JSON, whatever Python's reader allows."""
+    raise ValueError(f"{name} is not JSON")
 
 
 def check_members(manifest: Manifest, members: dict[str, bytes]) -> None:
@@ -170,7 +185,7 @@ def parse_records(manifest: Manifest, members: dict[str, bytes], schema: Records
             if lines[-1] == "":
                 lines.pop()  # the newline that ends the last row
             for line in lines:
-                row = json.loads(line)
+                row = json.loads(line, parse_constant=_no_constant)
                 validate(row)
                 rows.append(row)
         except (UnicodeDecodeError, ValueError, RecursionError,
@@ -178,11 +193,33 @@ def parse_records(manifest: Manifest, members: dict[str, bytes], schema: Records
             raise _refused(f"Record {len(rows) + 1} of {table} in this bundle is malformed "
                            "(it does not match the shipped record schema).",
                            "malformed") from None
+        if _SUSPECT.search(member) and not all(_storable(row) for row in rows):
+            raise _refused(f"A record of {table} in this bundle holds a value a store cannot "
+                           "keep (a number out of range, or broken text).", "malformed")
         if len(rows) != count:
             raise _refused(f"The manifest counts {count} rows of {table} but the bundle "
                            f"holds {len(rows)}.", "malformed")
         tables[table] = rows
     return tables
+
+
+#: Raw bytes that may parse into a value SQLite cannot store: an escaped UTF-16
+#: surrogate (alone, it is no character) or a number of 19 digits or more.
+_SUSPECT = re.compile(rb"\\u[dD][89a-fA-F]|\d{19}")
+_INTEGER_RANGE = range(-(2**63), 2**63)
+
+
+def _storable(row: dict[str, Any]) -> bool:
+    """Every value fits a SQLite column: integers in 64 bits, text that is UTF-8."""
+    for value in row.values():
+        if isinstance(value, int) and value not in _INTEGER_RANGE:
+            return False
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+    return True
 
 
 def check_references(tables: dict[str, Rows], schema: RecordsSchema) -> None:
@@ -220,6 +257,91 @@ def check_audit_chain(tables: dict[str, Rows]) -> None:
         raise _refused("The audit chain in this handover does not verify "
                        f"({report.problem or 'it has no head'}): it has been altered.",
                        "tampered")
+
+
+def check_bodies(tables: dict[str, Rows], models: Mapping[str, type],
+                 noun: Callable[[str], str]) -> None:
+    """Every version of every record in ``tables`` (``models``: table → what its
+    ``body`` holds) reads as that kind, each field of its type, and says when it was
+    saved: the store trusts a body it wrote itself, so one from outside is checked
+    before it is let in."""
+    for table, model in models.items():
+        validate = body_validator(model)
+        for row in (*tables.get(table, ()), *tables.get(f"{table[:-1]}_versions", ())):
+            try:
+                data = json.loads(row["body"], parse_constant=_no_constant)
+                validate(data)
+                codec.from_jsonable(model, data)  # and the model's own rules
+                if "saved_at" in row:  # a version: every history shows it
+                    datetime.fromisoformat(row["saved_at"]).astimezone()
+            except (ValueError, TypeError, AttributeError, KeyError, RecursionError,
+                    OverflowError, fastjsonschema.JsonSchemaException, SgdeskError):
+                raise _refused(f"A {noun(table)} in this bundle cannot be read (it is not "
+                               "written as sgdesk writes one).", "malformed") from None
+
+
+@cache
+def body_validator(model: type) -> Callable[[Any], Any]:
+    """A compiled JSON Schema of what :func:`codec.from_jsonable` builds ``model``
+    from. The codec checks no types (a stored body is trusted), so this does."""
+    definitions: dict[str, Any] = {}
+    root = _schema_of(model, definitions)
+    return fastjsonschema.compile({"definitions": definitions, **root}, formats=_ISO_FORMATS)
+
+
+def _iso(parse: Callable[[str], Any]) -> Callable[[str], bool]:
+    def valid(text: str) -> bool:
+        try:
+            parse(text)
+        except ValueError:
+            return False
+        return True
+    return valid
+
+
+_ISO_FORMATS = {"sgdesk-datetime": _iso(datetime.fromisoformat),
+                "sgdesk-date": _iso(date.fromisoformat),
+                "sgdesk-time": _iso(time.fromisoformat)}
+_SCALARS: dict[Any, dict[str, Any]] = {
+    str: {"type": "string"}, int: {"type": "integer"}, float: {"type": "number"},
+    bool: {"type": "boolean"}, Any: {},
+    datetime: {"type": "string", "format": "sgdesk-datetime"},
+    date: {"type": "string", "format": "sgdesk-date"},
+    time: {"type": "string", "format": "sgdesk-time"},
+}
+
+
+def _schema_of(hint: Any, definitions: dict[str, Any]) -> dict[str, Any]:
+    """The schema for one type hint, following the codec's rules case by case."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        first = next(a for a in typing.get_args(hint) if a is not type(None))
+        return {"anyOf": [{"type": "null"}, _schema_of(first, definitions)]}
+    if origin is tuple:
+        items = typing.get_args(hint)
+        if len(items) == 2 and items[1] is Ellipsis:
+            return {"type": "array", "items": _schema_of(items[0], definitions)}
+        return {"type": "array", "items": [_schema_of(i, definitions) for i in items],
+                "minItems": len(items), "maxItems": len(items)}
+    if origin is dict:
+        return {"type": "object",
+                "additionalProperties": _schema_of(typing.get_args(hint)[1], definitions)}
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        name = f"{hint.__module__}.{hint.__qualname__}".replace(".", "_")
+        if name not in definitions:
+            definitions[name] = {}  # placeholder: a dataclass may hold itself
+            hints = typing.get_type_hints(hint)
+            fields = [f for f in dataclasses.fields(hint) if f.init]
+            definitions[name] = {
+                "type": "object",
+                "properties": {f.name: _schema_of(hints[f.name], definitions) for f in fields},
+                "required": [f.name for f in fields if f.default is dataclasses.MISSING
+                             and f.default_factory is dataclasses.MISSING],
+            }
+        return {"$ref": f"#/definitions/{name}"}
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return {"enum": [m.value for m in hint]}
+    return _SCALARS.get(hint, {})
 
 
 @cache

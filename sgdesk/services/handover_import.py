@@ -23,8 +23,9 @@ from sgdesk.services.session import UnlockResult
 from sgdesk.services.store_creation import NewStoreDetails, create_store
 from sgdesk.storage import migrations
 from sgdesk.storage.bundle_restore import restore_handover
-from sgdesk.storage.database import Clock, Database, utc_now
-from sgdesk.storage.store_files import StoreFiles
+from sgdesk.storage.clock import Clock, utc_now
+from sgdesk.storage.database import Database
+from sgdesk.storage.store_files import StoreFiles, normalise_store_path
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,16 @@ def create_store_from_handover(
         with db.write(user.id) as tx:
             ensure_school_identity(tx, db)
 
-    result = create_store(path, details, recovery_key, clock=clock, populate=populate)
+    files = StoreFiles(normalise_store_path(path))
+    lock_was_there = files.lock.exists()
+    try:
+        result = create_store(path, details, recovery_key, clock=clock, populate=populate)
+    except BaseException:
+        # creation removed what it made but its (empty) lock file: a refused
+        # handover leaves nothing behind to puzzle over
+        if not lock_was_there and not files.exists():
+            files.lock.unlink(missing_ok=True)
+        raise
     _copy_templates(bundle, locations)
     log.info("store set up from a handover bundle")
     return result

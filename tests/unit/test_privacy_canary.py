@@ -13,16 +13,7 @@ from sgdesk.services.maintenance import backup_store
 from sgdesk.storage.store_files import StoreFiles
 from tests.conftest import CANARY_NAME
 from tests.helpers import close, make_store, reopen
-
-
-def leaks(directory: Path, needle: str) -> list[str]:
-    """Every file under ``directory`` whose bytes contain ``needle`` in common encodings."""
-    forms = {needle.encode(enc) for enc in ("utf-8", "utf-16-le", "utf-16-be")}
-    forms |= {needle.lower().encode(), needle.upper().encode()}
-    return [
-        str(p) for p in directory.rglob("*")
-        if p.is_file() and any(f in p.read_bytes() for f in forms)
-    ]
+from tests.privacy_scan import leaks
 
 
 def test_no_canary_in_store_wal_key_file_backup_or_log(store_path: Path, sgdesk_home: Path) -> None:
