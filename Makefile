@@ -14,13 +14,17 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3 \
 	done)
 
 # Debian packages: what Qt needs offscreen (tests), on a real X display (the app),
-# and the command-line tools the tests compare against (age, pdftotext/pdftoppm).
+# and the command-line tools the tests compare against (age, pdftotext/pdftoppm,
+# the desktop file and AppStream validators, strace for the no-network check).
 DEB_QT := libglib2.0-0 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
 DEB_X11 := libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
            libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
-DEB_TOOLS := age poppler-utils
+DEB_TOOLS := age poppler-utils appstream desktop-file-utils strace
+# Building the one-folder app: objdump and strip (PyInstaller).
+DEB_PACKAGE := binutils
 
-.PHONY: help run test lint typecheck bench stress package clean system-deps-test system-deps-run
+.PHONY: help run test lint bench stress package clean system-deps-test system-deps-run \
+        system-deps-package
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -66,8 +70,22 @@ lint: $(STAMP)  ## ruff and mypy --strict on the Qt-free layers
 	$(VENV)/bin/ruff check sgdesk tests bench
 	$(VENV)/bin/mypy
 
-bench: system-deps-test $(STAMP)  ## Print performance figures (not part of make test)
-	QT_QPA_PLATFORM=offscreen $(PY) -m bench --scale 0.2
+bench: system-deps-test $(STAMP)  ## Build (once) the ten-year reference store and print the figures
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench
+
+stress: system-deps-test $(STAMP)  ## Long fault runs: 200 kills mid-write, 10,000 fuzzed bundles, ...
+	SGDESK_STRESS=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 -p no:cacheprovider tests/faults
+
+system-deps-package:
+	$(call deb_install,$(DEB_QT) $(DEB_X11) $(DEB_TOOLS) $(DEB_PACKAGE))
+
+$(VENV)/.installed-package: $(STAMP)
+	$(VENV)/bin/pip install --quiet -e '.[package]'
+	touch $@
+
+package: system-deps-package $(VENV)/.installed-package  ## Build the one-folder app (dist/sgdesk) and smoke-test it
+	$(VENV)/bin/pyinstaller --noconfirm --clean packaging/sgdesk.spec --distpath dist --workpath build/pyinstaller
+	bash packaging/smoke_test.sh dist/sgdesk
 
 clean:  ## Remove the virtual environment and caches
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis build dist
