@@ -13,7 +13,7 @@ from datetime import UTC
 from pathlib import Path
 
 from sgdesk.models.errors import StoreExists, WriteFailed
-from sgdesk.storage.database import Database
+from sgdesk.storage.database import FOLDER_UNWRITABLE, Database
 from sgdesk.storage.store_files import STORE_SUFFIX, StoreFiles, write_atomically
 
 
@@ -55,4 +55,6 @@ def _copy_failure(exc: OSError) -> WriteFailed:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return WriteFailed("The disk is full, so the copy was not written. "
                            "Free some space and try again.")
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EACCES, errno.EPERM, errno.EROFS):
+        return WriteFailed(FOLDER_UNWRITABLE)
     return WriteFailed(f"The copy could not be written: {exc.strerror or exc}.")

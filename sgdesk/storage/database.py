@@ -9,9 +9,10 @@ who did it" holds by construction rather than by memory.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,20 @@ log = logging.getLogger(__name__)
 #: Rows behave as tuples and as mappings by column name (``row["id"]``).
 Row = Any
 DatabaseError: type[Exception] = dbapi2.DatabaseError
+
+
+FOLDER_UNWRITABLE = ("The copy could not be written there (the folder is missing or "
+                     "cannot be written to). Choose another folder.")
+
+
+def create_owner_only(path: Path) -> None:
+    """Make ``path`` as an empty file only its owner can read (0600) unless it exists.
+
+    SQLite would create it with the umask (often world-readable); it is
+    ciphertext, but a shared laptop's other accounts have no business copying it.
+    SQLite gives the WAL and shared-memory files the main file's permissions."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def timestamp(moment: datetime) -> str:
@@ -58,6 +73,8 @@ class Database:
                 f"The store file {path.name} is missing. Its key file is here, so it may "
                 "have been moved or deleted: restore it from a backup."
             )
+        if create:
+            create_owner_only(path)
         conn = sqlcipher3.connect(str(path), isolation_level=None)
         try:
             conn.execute("PRAGMA cipher_log_level = NONE")
@@ -159,6 +176,7 @@ class Database:
         """
         conn = self.conn
         try:
+            create_owner_only(dest)
             conn.execute(f"ATTACH DATABASE ? AS backup KEY \"x'{self._key.hex()}'\"", (str(dest),))
             try:
                 conn.execute("SELECT sqlcipher_export('backup')").fetchall()
@@ -170,9 +188,7 @@ class Database:
         except DatabaseError as exc:
             failure = _write_error(exc, "the copy was not written", dest.parent)
             if failure is exc:  # e.g. "unable to open database file": the folder
-                failure = WriteFailed("The copy could not be written there (the folder is "
-                                      "missing or cannot be written to). Choose another "
-                                      "folder.")
+                failure = WriteFailed(FOLDER_UNWRITABLE)
             raise failure from exc
 
     def integrity_problems(self) -> list[str]:
