@@ -8,27 +8,13 @@ one warm-up run, so the figure is the steady state a DSL sees on returning home.
 
 from __future__ import annotations
 
-import statistics
-import time
-
-from bench.reference_store import ReferenceStore
-from bench.timing import Figure
+from bench.timing import Figure, median_after_warm_up
 from sgdesk.services.home import read_home
+from sgdesk.services.session import Session
 
 RUNS = 5
 
 
-def home_figures(reference: ReferenceStore) -> list[Figure]:
-    session = reference.unlock()
-    try:
-        read_home(session)
-        samples = []
-        for _ in range(RUNS):
-            started = time.perf_counter()
-            read_home(session)
-            samples.append(time.perf_counter() - started)
-    finally:
-        session.lock()
-        session.store.close()
-    return [Figure("home view reading (every list and clock)", statistics.median(samples),
-                   "< 200 ms")]
+def home_figure(session: Session) -> Figure:
+    return Figure("home view reading (every list and clock)",
+                  median_after_warm_up(lambda: read_home(session), RUNS), under=0.2)
