@@ -68,9 +68,10 @@ class PupilRepository:
     def list_entries(self) -> list[PupilListEntry]:
         """Every pupil for the list, with their open concern count, in name order.
 
-        The open concerns are counted first, through the status index, and joined
-        on: a per-pupil subquery would read every concern row (with its JSON body)
-        just to test its status — 3.7 s instead of 0.2 s on the reference store."""
+        The open concerns are counted first, from the ``concerns_open`` index (their
+        ids are in it, so no concern row is read), and joined on: a per-pupil
+        subquery would read every concern row (with its JSON body) just to test its
+        status — 3.7 s instead of 0.14 s on the reference store."""
         query = """
             SELECT p.id, p.sort_name, p.year_group, p.send_status, p.date_left IS NOT NULL,
                    coalesce(o.n, 0), p.family_id
