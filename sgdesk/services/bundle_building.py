@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,12 +56,42 @@ class Encryption:
     described_as: str = ""
 
 
+@dataclass(frozen=True)
+class JsonLines:
+    """A table's rows already written as JSON Lines, and how many there were.
+
+    A handover encodes each table as it reads it, so the whole store is never
+    held as Python rows at once (1.3 GB for ten years), only as these bytes."""
+
+    data: bytes
+    count: int
+
+    @classmethod
+    def of(cls, rows: Iterable[Mapping[str, Any]]) -> JsonLines:
+        counted = _Counted(rows)
+        return cls(jsonl(counted), counted.count)
+
+
+class _Counted:
+    """Passes rows through, counting them."""
+
+    def __init__(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        self._rows = rows
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Mapping[str, Any]]:
+        for row in self._rows:
+            self.count += 1
+            yield row
+
+
 @dataclass
 class BundleContent:
-    """What goes in: rows per table (already chosen and redacted), PDFs, templates."""
+    """What goes in: rows per table (already chosen and redacted, or encoded as
+    they were read), PDFs, templates."""
 
     kind: BundleKind
-    tables: dict[str, list[Mapping[str, Any]]] = field(default_factory=dict)
+    tables: dict[str, list[Mapping[str, Any]] | JsonLines] = field(default_factory=dict)
     pdfs: dict[str, bytes] = field(default_factory=dict)
     templates: dict[str, bytes] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
@@ -85,9 +115,9 @@ def write_bundle(session: Session, content: BundleContent, dest: Path, encryptio
                  log_body: Mapping[str, Any] | None = None) -> WrittenBundle:
     """Seal ``content`` into ``dest`` and log it. The tables' rows must be read
     already (so the caller reports that stage); this encrypts and writes."""
-    members: list[tuple[str, bytes]] = []
-    for table, rows in content.tables.items():
-        members.append((records_member(table), jsonl(rows)))
+    encoded = {table: rows if isinstance(rows, JsonLines) else JsonLines.of(rows)
+               for table, rows in content.tables.items()}
+    members = [(records_member(table), lines.data) for table, lines in encoded.items()]
     members += [(PDF_DIR + name, data) for name, data in sorted(content.pdfs.items())]
     members += [(TEMPLATES_DIR + name, data) for name, data in sorted(content.templates.items())]
     if cancelled():
@@ -102,16 +132,17 @@ def write_bundle(session: Session, content: BundleContent, dest: Path, encryptio
         store_id=str(meta.get("store_id", "")),
         created_at=now,
         created_by=content.made_by or session.user.display_name,
-        counts={table: len(rows) for table, rows in content.tables.items()},
+        counts={table: lines.count for table, lines in encoded.items()},
         members={name: hashlib.sha256(data).hexdigest() for name, data in members},
         details=content.details,
     )
     readme = _readme(manifest).encode("utf-8")
     manifest = _with_member(manifest, README_NAME, readme)
-    plaintext = bundle_file.tar_members(
+    plaintext = bundle_file.TarStream(
         [(MANIFEST_NAME, manifest_bytes(manifest)), (README_NAME, readme), *members],
         mtime=int(session.db.clock().timestamp()),
     )
+    del members, encoded  # the tar holds the only references: each goes once sealed
     sealed = bundle_file.seal(
         plaintext, dest, recipients=encryption.recipients, passphrase=encryption.passphrase,
         progress=lambda done, total: progress("Encrypting", done / max(total, 1)),
@@ -122,7 +153,7 @@ def write_bundle(session: Session, content: BundleContent, dest: Path, encryptio
     with session.db.write(session.user.id) as tx:
         BundleLog(session.db).add(tx, "export", content.kind.value, sealed.sha256,
                                   encryption.described_as, codec.to_jsonable(body))
-    return WrittenBundle(manifest, sealed.path, sealed.size, sealed.sha256, len(plaintext))
+    return WrittenBundle(manifest, sealed.path, sealed.size, sealed.sha256, plaintext.size)
 
 
 def manifest_bytes(manifest: Manifest) -> bytes:

@@ -15,7 +15,6 @@ with the five-school-day clock until the new school's receipt closes it
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -152,9 +151,8 @@ def _content(session: Session, kind: BundleKind, share: SelectedShare,
                       progress=lambda f: progress("Printing records",
                                                   _CHOOSING + (_PRINTING - _CHOOSING) * f),
                       cancelled=cancelled)
-    tables: dict[str, list[Mapping[str, Any]]] = {t: list(r) for t, r in share.tables.items()}
-    return BundleContent(kind, tables, pdfs, details=dict(share.details),
-                         made_by=share.printed_by)
+    return BundleContent(kind, {t: list(r) for t, r in share.tables.items()}, pdfs,
+                         details=dict(share.details), made_by=share.printed_by)
 
 
 def _after_printing(progress: StageProgress) -> StageProgress:

@@ -18,6 +18,7 @@ from sgdesk.services.bundle_building import (
     BundleContent,
     Encryption,
     IsCancelled,
+    JsonLines,
     StageProgress,
     WrittenBundle,
     never_cancelled,
@@ -46,7 +47,7 @@ def export_handover(session: Session, dest: Path, encryption: Encryption, *,
         if cancelled():
             raise Cancelled("The export was cancelled. No file was written.")
         progress("Reading records", _READING * number / len(shapes))
-        content.tables[shape.name] = list(dump_rows(session.db, shape))
+        content.tables[shape.name] = JsonLines.of(dump_rows(session.db, shape))
     content.templates = school_templates(locations)
     return write_bundle(
         session, content, dest, encryption,

@@ -15,7 +15,7 @@ is validated against always matches the store that reads it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,7 +89,7 @@ def dump_rows(db: Database, shape: TableShape) -> Iterator[dict[str, Any]]:
         yield dict(zip(columns, tuple(row), strict=True))
 
 
-def jsonl(rows: Iterator[Mapping[str, Any]] | Sequence[Mapping[str, Any]]) -> bytes:
+def jsonl(rows: Iterable[Mapping[str, Any]]) -> bytes:
     """Rows as JSON Lines: one object per line, keys sorted, UTF-8."""
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
     return "".join(dumps(row) + "\n" for row in rows).encode("utf-8")
