@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from sgdesk.models.errors import InvalidInput
@@ -62,6 +61,8 @@ class User:
 
 def normalise_login(login: str) -> str:
     """Logins compare case- and width-insensitively: ``" JSmith "`` is ``jsmith``."""
+    import unicodedata  # its tables load when a login is first typed, not at launch
+
     return unicodedata.normalize("NFKC", login).strip().casefold()
 
 

@@ -20,7 +20,6 @@ because the count only slows the keyboard and Argon2id guards the store.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
@@ -40,15 +39,26 @@ WallClock = Callable[[], float]
 class UnlockAttempts:
     """Failures in a row at unlocking one store; :meth:`guard` applies the rule."""
 
-    def __init__(self, path: Path, now: WallClock) -> None:
-        self.path = path
+    def __init__(self, path: Callable[[], Path], now: WallClock) -> None:
+        self._path = path
         self._now = now
         self._state: UnlockBackoff | None = None  # read from the file on first use
 
     @classmethod
     def for_store(cls, store_id: str, directory: Path, now: WallClock) -> UnlockAttempts:
-        name = hashlib.sha256(store_id.encode("utf-8")).hexdigest()[:32]
-        return cls(directory / f"{name}.json", now)
+        def path() -> Path:
+            # hashlib (OpenSSL) is loaded at the first try, not when the store is
+            # claimed: claiming is on the way to the unlock screen
+            import hashlib
+
+            return directory / f"{hashlib.sha256(store_id.encode('utf-8')).hexdigest()[:32]}.json"
+
+        return cls(path, now)
+
+    @property
+    def path(self) -> Path:
+        """The count's file, in the config folder, named by a hash of the store's id."""
+        return self._path()
 
     @property
     def failures(self) -> int:

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import base64
 import enum
-import hashlib
-import hmac
 import json
 import os
 import uuid
@@ -113,6 +111,9 @@ class KeySlotFile:
 
     # -- lookup -----------------------------------------------------------------
     def login_tag(self, login: str) -> str:
+        import hashlib  # OpenSSL: loaded at the first sign-in, not when the store is claimed
+        import hmac
+
         digest = hmac.new(self.login_salt, normalise_login(login).encode("utf-8"), hashlib.sha256)
         return digest.hexdigest()[:32]
 

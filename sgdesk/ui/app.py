@@ -11,7 +11,6 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from sgdesk.services.app_logging import configure_logging, install_crash_logger
@@ -67,7 +66,7 @@ def main(argv: list[str] | None = None, store_path: Path | None = None,
     app.setDesktopFileName(DESKTOP_ID)  # Wayland matches the window to the menu entry
     app.gui_thread_gc = GuiThreadCollector(app)  # type: ignore[attr-defined]
     window = create_main_window(locations)
-    window.unlock_screen_shown.connect(_set_window_icon, Qt.ConnectionType.SingleShotConnection)
+    window.unlock_screen_shown.connect(_set_window_icon)
     if exit_when_ready:
         window.unlock_screen_shown.connect(lambda: _report_ready_and_quit(window))
     window.show()
@@ -90,4 +89,6 @@ def _set_window_icon() -> None:
 
     from sgdesk.services.resources import resources_dir
 
+    if not QApplication.windowIcon().isNull():
+        return
     QApplication.setWindowIcon(QIcon(str(resources_dir() / "icons" / "sgdesk.svg")))

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -41,7 +41,7 @@ from sgdesk.services.locations import AppLocations
 from sgdesk.ui.clipboard_guard import clipboard_guard
 from sgdesk.ui.error_text import describe
 from sgdesk.ui.idle_lock import Clock, IdleLockFilter
-from sgdesk.ui.unlock_view import UnlockView, plain_label
+from sgdesk.ui.unlock_view import UnlockView, plain_label, row_of
 from sgdesk.ui.worker import DbWorker
 
 # Launching imports only what the unlock screen needs. The store and session
@@ -175,8 +175,8 @@ class MainWindow(QMainWindow):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addStretch(1)
-        layout.addWidget(self.busy_label, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(bar, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(row_of(self.busy_label, stretch_before=True, stretch_after=True))
+        layout.addLayout(row_of(bar, stretch_before=True, stretch_after=True))
         layout.addStretch(2)
         return page
 
@@ -184,7 +184,10 @@ class MainWindow(QMainWindow):
                 shortcut: QKeySequence | QKeySequence.StandardKey | None = None) -> QAction:
         action = QAction(menu_text, self)
         if shortcut is not None:
-            action.setShortcut(shortcut)
+            # setShortcuts, not setShortcut: PySide resolves the latter's overloads
+            # through the Qt namespace, building all its enums (see plain_label)
+            action.setShortcuts([shortcut if isinstance(shortcut, QKeySequence)
+                                 else QKeySequence(shortcut)])
         action.triggered.connect(slot)
         self.addAction(action)
         return action
@@ -501,6 +504,8 @@ class MainWindow(QMainWindow):
     # -- menu actions ---------------------------------------------------------------
     def _open_dialog(self, dialog: QDialog) -> None:
         """Open without blocking (never ``exec``), so a lock can close it."""
+        from PySide6.QtCore import Qt  # not at import: see unlock_view.plain_label
+
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

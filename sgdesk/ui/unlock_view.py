@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -57,11 +57,27 @@ WAIT_OVER = "You can try again now."
 def plain_label(text: str = "", object_name: str = "") -> QLabel:
     """A word-wrapped label that never interprets text as HTML (names are typed by people)."""
     label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
+    # Set by name, not Qt.TextFormat.PlainText: the first use of PySide's Qt
+    # namespace builds all its enums (~20 ms), which the unlock screen need not wait for.
+    label.setProperty("textFormat", "PlainText")
     label.setWordWrap(True)
     if object_name:
         label.setObjectName(object_name)
     return label
+
+
+def row_of(widget: QWidget, *, stretch_before: bool = False,
+           stretch_after: bool = False) -> QHBoxLayout:
+    """``widget`` in a row, pushed aside by stretches: alignment without the Qt
+    namespace's enums (see :func:`plain_label`)."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    if stretch_before:
+        row.addStretch(1)
+    row.addWidget(widget)
+    if stretch_after:
+        row.addStretch(1)
+    return row
 
 
 class UnlockView(QWidget):
@@ -178,7 +194,7 @@ class UnlockView(QWidget):
         layout.addWidget(self.wait_note)
         layout.addWidget(self.busy_row)
         layout.addLayout(buttons)
-        layout.addWidget(self.keyring_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addLayout(row_of(self.keyring_button, stretch_after=True))
         layout.addStretch(1)
         QWidget.setTabOrder(self.user_edit, self.password_edit)
         QWidget.setTabOrder(self.password_edit, self.unlock_button)
@@ -350,6 +366,8 @@ class UnlockView(QWidget):
         from sgdesk.ui.dialogs.recovery_dialog import RecoveryResetDialog
 
         dialog = RecoveryResetDialog(self._worker, self._store, self)
+        from PySide6.QtCore import Qt
+
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.unlocked.connect(self.unlocked)
         dialog.open()

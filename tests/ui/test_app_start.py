@@ -116,6 +116,36 @@ def test_the_sgdesk_command_opens_the_unlock_screen_and_can_quit_when_ready(
     LockedStore(store).close()  # not left claimed
 
 
+def test_the_unlock_screen_shows_before_pysides_qt_namespace_is_built(
+    sgdesk_home: Path
+) -> None:
+    """The first use of PySide's ``Qt`` namespace builds all its enums (~20 ms, an
+    eighth of a bare window's launch). Nothing on the way to the unlock screen may
+    touch it: import ``Qt`` inside the function that needs it, set enum properties
+    by name, use ``setShortcuts``. A fresh process, as launching is."""
+    import os
+    import subprocess
+
+    make_closed_store(AppLocations.default().default_store)
+    code = (
+        "import PySide6.QtCore as QtCore\n"
+        "from sgdesk.ui import app\n"
+        "seen = []\n"
+        "original = app.create_main_window\n"
+        "def create(locations):\n"
+        "    window = original(locations)\n"
+        "    window.unlock_screen_shown.connect(lambda: seen.append('Qt' in vars(QtCore)))\n"
+        "    return window\n"
+        "app.create_main_window = create\n"
+        "app.main(exit_when_ready=True)\n"
+        "print('Qt namespace built:', seen[0])\n"
+    )
+    env = {**os.environ, "SGDESK_HOME": str(sgdesk_home), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.stdout.splitlines()[-1:] == ["Qt namespace built: False"], done.stderr
+
+
 # -- the window's menus ------------------------------------------------------------------
 def visible_dialogs(window: MainWindow) -> list[QDialog]:
     return [d for d in window.findChildren(QDialog) if d.isVisible()]

@@ -231,3 +231,15 @@ def test_a_backup_made_before_an_upgrade_is_mentioned(
     message = window.statusBar().currentMessage()
     assert "A backup was made first: records-before-v2.sgdesk" in message
     assert str(backup.parent) not in message
+
+
+def test_a_plain_label_shows_markup_as_typed(qtbot: QtBot) -> None:
+    """Names are typed by people: "<b>" in one must show, not embolden (the text
+    format is set by name to keep the launch path off the Qt namespace)."""
+    from PySide6.QtCore import Qt
+
+    from sgdesk.ui.unlock_view import plain_label
+
+    label = plain_label("<b>Amy</b>")
+    qtbot.addWidget(label)
+    assert label.textFormat() == Qt.TextFormat.PlainText
