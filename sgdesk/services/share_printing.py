@@ -48,7 +48,7 @@ from sgdesk.services.record_dates import day_text
 from sgdesk.services.session import Session
 from sgdesk.storage import codec
 from sgdesk.storage.bundle_restore import restore_handover
-from sgdesk.storage.database import Database
+from sgdesk.storage.database import IN_MEMORY, Database
 from sgdesk.storage.settings_repo import KeyValueTable
 
 Render = Callable[[Session], bytes]
@@ -139,7 +139,7 @@ def print_pdfs(session: Session, tables: Mapping[str, Sequence[Mapping[str, Any]
     produced them."""
     if not planned:
         return {}
-    scratch = Database.open(Path(":memory:"), secrets.token_bytes(32), create=True,
+    scratch = Database.open(Path(IN_MEMORY), secrets.token_bytes(32), create=True,
                             clock=session.db.clock)
     try:
         # a redactor of its own (the same aliases) so the share's counts stay the rows'

@@ -31,6 +31,9 @@ Row = Any
 DatabaseError: type[Exception] = dbapi2.DatabaseError
 
 
+#: SQLite's name for a database that lives in memory only (share printing's scratch).
+IN_MEMORY = ":memory:"
+
 FOLDER_UNWRITABLE = ("The copy could not be written there (the folder is missing or "
                      "cannot be written to). Choose another folder.")
 
@@ -73,7 +76,7 @@ class Database:
                 f"The store file {path.name} is missing. Its key file is here, so it may "
                 "have been moved or deleted: restore it from a backup."
             )
-        if create:
+        if create and str(path) != IN_MEMORY:
             create_owner_only(path)
         conn = sqlcipher3.connect(str(path), isolation_level=None)
         try:

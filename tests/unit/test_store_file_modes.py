@@ -42,3 +42,17 @@ def test_a_backup_to_a_missing_folder_says_so_and_leaves_nothing(store_path: Pat
         assert not missing.parent.exists()
     finally:
         close(session)
+
+
+def test_an_in_memory_scratch_database_leaves_no_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Share printing builds a scratch database in memory: nothing may appear on
+    disk (a file called ":memory:" once did, in the working folder)."""
+    import secrets
+
+    from sgdesk.storage.database import IN_MEMORY, Database
+
+    monkeypatch.chdir(tmp_path)
+    scratch = Database.open(Path(IN_MEMORY), secrets.token_bytes(32), create=True)
+    scratch.close()
+    assert list(tmp_path.iterdir()) == []
